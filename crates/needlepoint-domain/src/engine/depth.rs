@@ -1,0 +1,321 @@
+//! Depth planning: for each zone that may be treated, a range and a planned depth that stay inside
+//! both the device's range and the zone's bounds, with the reason for each number.
+
+use crate::depth::DepthRange;
+use crate::evidence::Cited;
+use crate::intake::{DeviceChoice, Intake};
+use crate::plan::{Finding, PlannedDepth, UnplannedZone, ZonePlan};
+use crate::protocol::{Concern, Effect, Protocol, Zone};
+
+pub struct Depths {
+    pub zones: Vec<ZonePlan>,
+    pub unplanned: Vec<UnplannedZone>,
+    pub findings: Vec<Finding>,
+}
+
+/// The device in hand: its range and, for a catalogue model, its labelled limits.
+struct Device<'p> {
+    label: String,
+    range: DepthRange,
+    cited: Cited,
+    model: Option<&'p crate::protocol::DeviceModel>,
+}
+
+fn device<'p>(protocol: &'p Protocol, choice: &DeviceChoice) -> Option<Device<'p>> {
+    match choice {
+        DeviceChoice::Model(id) => protocol.device_model(id).map(|m| Device {
+            label: m.label.clone(),
+            range: m.range,
+            cited: m.cited.clone(),
+            model: Some(m),
+        }),
+        DeviceChoice::Custom { class, range } => protocol.device_class(class).map(|c| Device {
+            label: format!("{} as entered", c.label.to_lowercase()),
+            range: *range,
+            cited: c.cited.clone(),
+            model: None,
+        }),
+    }
+}
+
+fn info(rule: &str, zones: Vec<String>, message: String, cited: &Cited) -> Finding {
+    Finding {
+        rule: rule.into(),
+        effect: Effect::Info,
+        zones,
+        message,
+        sources: cited.sources.clone(),
+        evidence: cited.evidence.clone(),
+        until: None,
+    }
+}
+
+fn merge_sources(into: &mut Vec<String>, cited: &Cited) {
+    for source in &cited.sources {
+        if !into.contains(source) {
+            into.push(source.clone());
+        }
+    }
+}
+
+pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) -> Depths {
+    let mut out = Depths {
+        zones: Vec::new(),
+        unplanned: Vec::new(),
+        findings: Vec::new(),
+    };
+    // The intake was read against this protocol, so the device exists; stay total regardless.
+    let Some(device) = device(protocol, &intake.device) else {
+        return out;
+    };
+    concern_findings(protocol, intake, &device, &mut out.findings);
+
+    for area in intake.areas.iter().filter(|a| !excluded.contains(a)) {
+        let Some(zone) = protocol.zone(area) else {
+            continue;
+        };
+        let concerns: Vec<&Concern> = intake
+            .concerns
+            .iter()
+            .filter_map(|c| protocol.concern(c))
+            .filter(|c| c.regions.contains(&zone.region))
+            .collect();
+        match plan_zone(protocol, intake, zone, &concerns, &device) {
+            Ok(plan) => out.zones.push(plan),
+            Err(reason) => {
+                out.findings.push(info(
+                    "zone_not_planned",
+                    vec![zone.id.clone()],
+                    reason.clone(),
+                    &zone.cited,
+                ));
+                out.unplanned.push(UnplannedZone {
+                    zone: zone.id.clone(),
+                    reason,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Advisories, concerns no requested zone can take, and a model's off-label flags.
+fn concern_findings(
+    protocol: &Protocol,
+    intake: &Intake,
+    device: &Device<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    let requested_regions: Vec<&str> = intake
+        .areas
+        .iter()
+        .filter_map(|a| protocol.zone(a))
+        .map(|z| z.region.as_str())
+        .collect();
+    for concern in intake.concerns.iter().filter_map(|c| protocol.concern(c)) {
+        if let Some(advisory) = &concern.advisory {
+            findings.push(info(
+                &format!("{}_advisory", concern.id),
+                Vec::new(),
+                advisory.message.clone(),
+                &advisory.cited,
+            ));
+        }
+        if !concern
+            .regions
+            .iter()
+            .any(|r| requested_regions.contains(&r.as_str()))
+        {
+            let message = format!(
+                "{} is treated on {}, and none of the requested zones is there: it is left out of this plan.",
+                concern.label,
+                concern.regions.join(", ")
+            );
+            findings.push(info(
+                "concern_without_zone",
+                Vec::new(),
+                message,
+                &concern.cited,
+            ));
+        }
+    }
+    let Some(model) = device.model else {
+        return;
+    };
+    let off_label = |rule: &str, message: String| Finding {
+        rule: rule.into(),
+        effect: Effect::Precaution,
+        zones: Vec::new(),
+        message,
+        sources: model.cited.sources.clone(),
+        evidence: model.cited.evidence.clone(),
+        until: None,
+    };
+    if let Some(indications) = &model.labelled_indications {
+        for concern in intake.concerns.iter().filter(|c| !indications.contains(c)) {
+            findings.push(off_label(
+                "device_off_label_indication",
+                format!(
+                    "{} is not labelled for {concern} (labelled: {}). Off-label use: record the clinical reason.",
+                    model.label,
+                    indications.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(min_age) = model.labelled_min_age {
+        let age = intake.age_on_treatment_date();
+        if age < i64::from(min_age) {
+            findings.push(off_label(
+                "device_off_label_age",
+                format!("{} is labelled for adults {min_age} and over; the client is {age}. Record the clinical reason.", model.label),
+            ));
+        }
+    }
+    for (concern, max_type) in &model.labelled_fitzpatrick_max {
+        if intake.concerns.contains(concern) && intake.client.fitzpatrick > *max_type {
+            findings.push(off_label(
+                "device_off_label_fitzpatrick",
+                format!(
+                    "{} is labelled for {concern} up to Fitzpatrick type {max_type}; the client is type {}. Record the clinical reason.",
+                    model.label, intake.client.fitzpatrick
+                ),
+            ));
+        }
+    }
+}
+
+fn plan_zone(
+    protocol: &Protocol,
+    intake: &Intake,
+    zone: &Zone,
+    concerns: &[&Concern],
+    device: &Device<'_>,
+) -> Result<ZonePlan, String> {
+    let Some(driving) = concerns
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.range.max > a.range.max { b } else { a })
+    else {
+        return Err(format!(
+            "None of the requested concerns is treated on the {}: not planned.",
+            zone.label.to_lowercase()
+        ));
+    };
+    let mut reasons = Vec::new();
+    let mut sources = Vec::new();
+    merge_sources(&mut sources, &zone.cited);
+    merge_sources(&mut sources, &driving.cited);
+
+    let mut bounds = zone.bounds;
+    if let Some(extended) = &zone.extended
+        && let Some(concern) = concerns.iter().find(|c| extended.concerns.contains(&c.id))
+    {
+        bounds.max = extended.max;
+        reasons.push(format!(
+            "Zone bounds for the {} are {} for {} (otherwise up to {} mm).",
+            zone.label.to_lowercase(),
+            bounds,
+            concern.label.to_lowercase(),
+            zone.bounds.max
+        ));
+    } else {
+        reasons.push(format!(
+            "Zone bounds for the {}: {}.",
+            zone.label.to_lowercase(),
+            bounds
+        ));
+    }
+
+    let concern_note = if concerns.len() > 1 {
+        format!(
+            " (the deepest of the {} concerns chosen here)",
+            concerns.len()
+        )
+    } else {
+        String::new()
+    };
+    let target = match driving.range.intersect(bounds) {
+        Some(overlap) => {
+            reasons.push(format!(
+                "{} is usually treated at {}{concern_note}.",
+                driving.label, driving.range
+            ));
+            overlap
+        }
+        None => {
+            reasons.push(format!(
+                "{} is usually treated at {}{concern_note}, outside this zone's bounds: planned within the bounds instead.",
+                driving.label, driving.range
+            ));
+            bounds
+        }
+    };
+
+    let Some(mut range) = target.intersect(device.range) else {
+        return Err(format!(
+            "The {} reaches {}, but the {} needs {}: not planned with this device.",
+            device.label,
+            device.range,
+            zone.label.to_lowercase(),
+            target
+        ));
+    };
+    merge_sources(&mut sources, &device.cited);
+    if range != target {
+        reasons.push(format!(
+            "The {} reaches {}, so the range is {}.",
+            device.label, device.range, range
+        ));
+    }
+
+    let darker_first_session = intake.session_number == 1
+        && protocol
+            .depth
+            .first_session_lower_half_fitzpatrick
+            .contains(&intake.client.fitzpatrick);
+    if darker_first_session && range.min < range.max {
+        range = range.lower_half();
+        merge_sources(&mut sources, &protocol.depth.cited);
+        reasons.push(format!(
+            "First session for Fitzpatrick type {}: the lower half of the range, {}, to limit the risk of darkening.",
+            intake.client.fitzpatrick, range
+        ));
+    }
+
+    let planned = range
+        .min
+        .midpoint(range.max)
+        .floor_to(protocol.depth.step)
+        .max(range.min);
+    reasons.push(format!(
+        "Planned at {planned} mm, the middle of the range on a {} mm step; adjust towards the end-point ({}).",
+        protocol.depth.step,
+        if planned.hundredths() <= 50 { "even redness" } else { "even redness with scattered pinpoint bleeding" }
+    ));
+
+    let mut restrictions = Vec::new();
+    if let Some(restriction) = &zone.restriction {
+        restrictions.push(restriction.clone());
+        if device.model.is_some_and(|m| m.orbital_rim_block) {
+            restrictions.push(format!(
+                "The {} labelling also keeps treatment outside the orbital rim.",
+                device.label
+            ));
+        }
+    }
+
+    Ok(ZonePlan {
+        zone: zone.id.clone(),
+        label: zone.label.clone(),
+        concerns: concerns.iter().map(|c| c.id.clone()).collect(),
+        depth_mm: PlannedDepth {
+            min: range.min,
+            max: range.max,
+            planned,
+        },
+        reasons,
+        restrictions,
+        sources,
+    })
+}

@@ -1,0 +1,233 @@
+//! Screening: every rule of the protocol against the intake, then one decision.
+
+use crate::engine::dates::add_wait;
+use crate::intake::{Intake, Severity};
+use crate::plan::{Decision, Finding, Screening};
+use crate::protocol::{Effect, Protocol, Rule, Trigger};
+
+/// Runs every rule. The decision is settled later, once depth planning has added its findings.
+pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
+    let mut findings = Vec::new();
+    for rule in &protocol.rules {
+        if applies_to_requested_zones(protocol, rule, intake) {
+            evaluate(protocol, rule, intake, &mut findings);
+        }
+    }
+    let mut excluded_zones: Vec<String> = Vec::new();
+    for area in &intake.areas {
+        let excluded = findings
+            .iter()
+            .any(|f| f.effect == Effect::ExcludeZone && f.zones.contains(area));
+        if excluded {
+            excluded_zones.push(area.clone());
+        }
+    }
+    Screening {
+        decision: Decision::Proceed,
+        defer_until: None,
+        excluded_zones,
+        findings,
+    }
+}
+
+fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake) -> bool {
+    let zone_ok =
+        rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
+    let region_ok = rule.regions_any.is_empty()
+        || intake
+            .areas
+            .iter()
+            .filter_map(|a| protocol.zone(a))
+            .any(|z| rule.regions_any.contains(&z.region));
+    zone_ok && region_ok
+}
+
+fn finding(rule: &Rule, effect: Effect, zones: Vec<String>, message: String) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        effect,
+        zones,
+        message,
+        sources: rule.cited.sources.clone(),
+        evidence: rule.cited.evidence.clone(),
+        until: None,
+    }
+}
+
+fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Vec<Finding>) {
+    match &rule.trigger {
+        Trigger::History(flag) => {
+            if intake.history.flag(*flag) {
+                findings.push(finding(rule, rule.effect, Vec::new(), rule.message.clone()));
+            }
+        }
+        Trigger::HistoryDate { field, wait } => {
+            if let Some(last) = intake.history.date(*field) {
+                let until = add_wait(last, *wait);
+                if until > intake.date {
+                    let message = format!(
+                        "{} Last: {last}; treatment possible from {until}.",
+                        rule.message
+                    );
+                    let mut found = finding(rule, rule.effect, Vec::new(), message);
+                    found.until = Some(until);
+                    findings.push(found);
+                }
+            }
+        }
+        Trigger::Condition {
+            condition,
+            severity_at_least,
+            severity_at_most,
+        } => {
+            let mut in_requested = Vec::new();
+            let mut elsewhere = Vec::new();
+            for active in intake
+                .conditions
+                .iter()
+                .filter(|c| &c.condition == condition)
+            {
+                let severity = active.severity.unwrap_or(protocol.unstated_severity);
+                if !severity_matches(severity, *severity_at_least, *severity_at_most) {
+                    continue;
+                }
+                for zone in &active.zones {
+                    let list = if intake.areas.contains(zone) {
+                        &mut in_requested
+                    } else {
+                        &mut elsewhere
+                    };
+                    if !list.contains(zone) {
+                        list.push(zone.clone());
+                    }
+                }
+            }
+            if !in_requested.is_empty() {
+                findings.push(finding(
+                    rule,
+                    rule.effect,
+                    in_requested,
+                    rule.message.clone(),
+                ));
+            }
+            if !elsewhere.is_empty() && rule.effect == Effect::ExcludeZone {
+                // Not being treated, but next to what is: the practitioner should know.
+                let message = format!(
+                    "{} (Noted outside the requested areas: keep the device clear of it.)",
+                    rule.message
+                );
+                findings.push(finding(rule, Effect::Info, elsewhere, message));
+            }
+        }
+        Trigger::AgeUnder(years) => {
+            if intake.age_on_treatment_date() < i64::from(*years) {
+                let message = format!(
+                    "{} Age on the treatment date: {}.",
+                    rule.message,
+                    intake.age_on_treatment_date()
+                );
+                findings.push(finding(rule, rule.effect, Vec::new(), message));
+            }
+        }
+        Trigger::FitzpatrickAtLeast(skin_type) => {
+            if intake.client.fitzpatrick >= *skin_type {
+                findings.push(finding(rule, rule.effect, Vec::new(), rule.message.clone()));
+            }
+        }
+    }
+}
+
+fn severity_matches(
+    severity: Severity,
+    at_least: Option<Severity>,
+    at_most: Option<Severity>,
+) -> bool {
+    at_least.is_none_or(|low| severity >= low) && at_most.is_none_or(|high| severity <= high)
+}
+
+/// Orders the findings (strongest first) and derives the decision from them.
+pub fn settle_decision(protocol: &Protocol, screening: &mut Screening, intake: &Intake) {
+    screening.findings.sort_by_key(|f| f.effect);
+    let latest_deferral = screening
+        .findings
+        .iter()
+        .filter(|f| f.effect == Effect::Defer)
+        .filter_map(|f| f.until)
+        .max();
+    let every_zone_excluded =
+        !intake.areas.is_empty() && screening.excluded_zones.len() == intake.areas.len();
+    // A tattoo does not settle; eczema does. Only lasting conditions make the exclusion final.
+    let exclusion_settles = screening
+        .findings
+        .iter()
+        .filter(|f| f.effect == Effect::ExcludeZone)
+        .any(|f| !excluded_by_lasting_condition(protocol, &f.rule));
+
+    if every_zone_excluded {
+        let excluding: Vec<&Finding> = screening
+            .findings
+            .iter()
+            .filter(|f| f.effect == Effect::ExcludeZone)
+            .collect();
+        let mut sources: Vec<String> = Vec::new();
+        for f in &excluding {
+            for s in &f.sources {
+                if !sources.contains(s) {
+                    sources.push(s.clone());
+                }
+            }
+        }
+        let summary = Finding {
+            rule: "all_zones_excluded".into(),
+            effect: Effect::Info,
+            zones: screening.excluded_zones.clone(),
+            message: if exclusion_settles {
+                "Every requested zone is excluded, so no session can go ahead on this intake. Re-screen once the conditions have settled.".into()
+            } else {
+                "Every requested zone is excluded by something that will not settle, so these zones cannot be treated.".into()
+            },
+            sources,
+            evidence: excluding
+                .iter()
+                .flat_map(|f| f.evidence.iter().copied())
+                .fold(Vec::new(), |mut acc, e| {
+                    if !acc.contains(&e) {
+                        acc.push(e);
+                    }
+                    acc
+                }),
+            until: None,
+        };
+        screening.findings.push(summary);
+    }
+
+    let has = |effect: Effect| screening.findings.iter().any(|f| f.effect == effect);
+    screening.decision = if has(Effect::HardStop) || (every_zone_excluded && !exclusion_settles) {
+        Decision::NotCandidate
+    } else if has(Effect::Refer) {
+        Decision::Refer
+    } else if has(Effect::Defer) || every_zone_excluded {
+        Decision::Defer
+    } else if has(Effect::Precaution) || has(Effect::ExcludeZone) {
+        Decision::ProceedWithPrecautions
+    } else {
+        Decision::Proceed
+    };
+    screening.defer_until = if screening.decision == Decision::Defer {
+        latest_deferral
+    } else {
+        None
+    };
+}
+
+fn excluded_by_lasting_condition(protocol: &Protocol, rule_id: &str) -> bool {
+    protocol
+        .rules
+        .iter()
+        .find(|r| r.id == rule_id)
+        .and_then(|r| match &r.trigger {
+            Trigger::Condition { condition, .. } => protocol.condition(condition),
+            _ => None,
+        })
+        .is_some_and(|c| c.lasting)
+}

@@ -1,0 +1,12 @@
+//! Needlepoint's clinical core.
+//!
+//! Pure by design: no I/O, no async, no clock. An [`intake::Intake`] read against a
+//! [`protocol::Protocol`] goes into [`engine::plan`] and a [`plan::Plan`] comes out, every decision
+//! with its reasons and sources. The web app, the API and the command line all call this.
+
+pub mod depth;
+pub mod engine;
+pub mod evidence;
+pub mod intake;
+pub mod plan;
+pub mod protocol;
