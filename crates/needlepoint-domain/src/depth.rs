@@ -158,10 +158,7 @@ mod tests {
         let a = DepthRange::new(Mm(50), Mm(150)).unwrap();
         let b = DepthRange::new(Mm(100), Mm(200)).unwrap();
         assert_eq!(a.intersect(b), DepthRange::new(Mm(100), Mm(150)));
-        assert_eq!(
-            a.intersect(DepthRange::new(Mm(160), Mm(200)).unwrap()),
-            None
-        );
+        assert_eq!(a.intersect(DepthRange::new(Mm(160), Mm(200)).unwrap()), None);
         assert_eq!(a.lower_half(), DepthRange::new(Mm(50), Mm(100)).unwrap());
         assert_eq!(Mm(137).floor_to(Mm(5)), Mm(135));
         assert!(DepthRange::new(Mm(2), Mm(1)).is_none());

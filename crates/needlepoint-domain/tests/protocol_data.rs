@@ -33,24 +33,15 @@ fn protocol_defines_exactly_the_contract_vocabulary() {
     let conditions = ids("active_acne eczema rosacea psoriasis infection cold_sore sunburn open_wound suspicious_lesion tattoo".split(' ').collect());
     let classes = ids(vec!["roller", "stamp", "pen"]);
     assert_eq!(
-        p.zones
-            .iter()
-            .map(|z| z.id.clone())
-            .collect::<BTreeSet<_>>(),
+        p.zones.iter().map(|z| z.id.clone()).collect::<BTreeSet<_>>(),
         zones
     );
     assert_eq!(
-        p.concerns
-            .iter()
-            .map(|c| c.id.clone())
-            .collect::<BTreeSet<_>>(),
+        p.concerns.iter().map(|c| c.id.clone()).collect::<BTreeSet<_>>(),
         concerns
     );
     assert_eq!(
-        p.conditions
-            .iter()
-            .map(|c| c.id.clone())
-            .collect::<BTreeSet<_>>(),
+        p.conditions.iter().map(|c| c.id.clone()).collect::<BTreeSet<_>>(),
         conditions
     );
     assert_eq!(
@@ -86,8 +77,8 @@ fn every_entry_cites_at_least_one_known_source_and_an_evidence_tag() {
 
 /// Source ids listed in section 11 of the clinical reference.
 fn reference_source_ids() -> Option<BTreeSet<String>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/domain/microneedling-reference.md");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/domain/microneedling-reference.md");
     let text = std::fs::read_to_string(&path).ok()?;
     let section = text.split("## 11. Sources").nth(1)?;
     Some(

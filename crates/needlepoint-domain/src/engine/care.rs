@@ -19,12 +19,7 @@ fn applies(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], filter: &Ca
     region_ok && history_ok
 }
 
-pub fn build(
-    protocol: &Protocol,
-    intake: &Intake,
-    zones: &[ZonePlan],
-    session_day: Date,
-) -> CareSchedule {
+pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], session_day: Date) -> CareSchedule {
     let day = |offset: u32| add_days(session_day, i64::from(offset));
     let mut before: Vec<BeforeCare> = protocol
         .care
@@ -52,11 +47,7 @@ pub fn build(
         })
         .collect();
 
-    let deepest = zones
-        .iter()
-        .map(|z| z.depth_mm.planned)
-        .max()
-        .unwrap_or(Mm::ZERO);
+    let deepest = zones.iter().map(|z| z.depth_mm.planned).max().unwrap_or(Mm::ZERO);
     let expected = protocol
         .care
         .expected

@@ -100,12 +100,7 @@ pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) ->
 }
 
 /// Advisories, concerns no requested zone can take, and a model's off-label flags.
-fn concern_findings(
-    protocol: &Protocol,
-    intake: &Intake,
-    device: &Device<'_>,
-    findings: &mut Vec<Finding>,
-) {
+fn concern_findings(protocol: &Protocol, intake: &Intake, device: &Device<'_>, findings: &mut Vec<Finding>) {
     let requested_regions: Vec<&str> = intake
         .areas
         .iter()
@@ -131,12 +126,7 @@ fn concern_findings(
                 concern.label,
                 concern.regions.join(", ")
             );
-            findings.push(info(
-                "concern_without_zone",
-                Vec::new(),
-                message,
-                &concern.cited,
-            ));
+            findings.push(info("concern_without_zone", Vec::new(), message, &concern.cited));
         }
     }
     let Some(model) = device.model else {
@@ -185,6 +175,15 @@ fn concern_findings(
     }
 }
 
+/// Whether a concern's usual range fits inside the zone's bounds with room to spare. Where it
+/// starts at or beyond the zone's maximum, the zone-specific bounds must govern instead.
+fn fits(concern: &Concern, bounds: DepthRange) -> Option<DepthRange> {
+    concern
+        .range
+        .intersect(bounds)
+        .filter(|overlap| overlap.min < overlap.max || concern.range.min == concern.range.max)
+}
+
 fn plan_zone(
     protocol: &Protocol,
     intake: &Intake,
@@ -192,20 +191,15 @@ fn plan_zone(
     concerns: &[&Concern],
     device: &Device<'_>,
 ) -> Result<ZonePlan, String> {
-    let Some(driving) = concerns
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.range.max > a.range.max { b } else { a })
-    else {
+    if concerns.is_empty() {
         return Err(format!(
-            "None of the requested concerns is treated on the {}: not planned.",
-            zone.label.to_lowercase()
+            "None of the requested concerns is treated on this zone ({}): not planned.",
+            zone.label
         ));
-    };
+    }
     let mut reasons = Vec::new();
     let mut sources = Vec::new();
     merge_sources(&mut sources, &zone.cited);
-    merge_sources(&mut sources, &driving.cited);
 
     let mut bounds = zone.bounds;
     if let Some(extended) = &zone.extended
@@ -213,73 +207,83 @@ fn plan_zone(
     {
         bounds.max = extended.max;
         reasons.push(format!(
-            "Zone bounds for the {} are {} for {} (otherwise up to {} mm).",
-            zone.label.to_lowercase(),
-            bounds,
+            "Zone bounds: {bounds}, extended for {} (otherwise up to {} mm).",
             concern.label.to_lowercase(),
             zone.bounds.max
         ));
     } else {
-        reasons.push(format!(
-            "Zone bounds for the {}: {}.",
-            zone.label.to_lowercase(),
-            bounds
-        ));
+        reasons.push(format!("Zone bounds: {bounds}."));
     }
 
-    let concern_note = if concerns.len() > 1 {
-        format!(
-            " (the deepest of the {} concerns chosen here)",
-            concerns.len()
-        )
-    } else {
-        String::new()
-    };
-    let target = match driving.range.intersect(bounds) {
-        Some(overlap) => {
+    // The deepest concern that fits the zone drives the range; those that do not fit are named.
+    let mut target: Option<(DepthRange, &Concern)> = None;
+    for concern in concerns {
+        match fits(concern, bounds) {
+            Some(overlap) => {
+                if target.is_none_or(|(_, driving)| concern.range.max > driving.range.max) {
+                    target = Some((overlap, concern));
+                }
+            }
+            None if concern.range.max <= bounds.min => reasons.push(format!(
+                "Usual range for {}: {}, shallower than this zone's bounds; it is treated at the zone's depth.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+            None => reasons.push(format!(
+                "Usual range for {}: {}, deeper than this zone allows; it is treated within the bounds.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+        }
+    }
+    let mut target = match target {
+        Some((overlap, driving)) => {
+            merge_sources(&mut sources, &driving.cited);
+            let deepest = if concerns.len() > 1 {
+                " (the deepest that fits this zone)"
+            } else {
+                ""
+            };
             reasons.push(format!(
-                "{} is usually treated at {}{concern_note}.",
-                driving.label, driving.range
+                "Usual range for {}: {}{deepest}.",
+                driving.label.to_lowercase(),
+                driving.range
             ));
             overlap
         }
         None => {
-            reasons.push(format!(
-                "{} is usually treated at {}{concern_note}, outside this zone's bounds: planned within the bounds instead.",
-                driving.label, driving.range
-            ));
+            reasons
+                .push("No chosen concern fits this zone's bounds, so the bounds themselves govern.".into());
             bounds
         }
     };
-
-    let Some(mut range) = target.intersect(device.range) else {
-        return Err(format!(
-            "The {} reaches {}, but the {} needs {}: not planned with this device.",
-            device.label,
-            device.range,
-            zone.label.to_lowercase(),
-            target
-        ));
-    };
-    merge_sources(&mut sources, &device.cited);
-    if range != target {
-        reasons.push(format!(
-            "The {} reaches {}, so the range is {}.",
-            device.label, device.range, range
-        ));
-    }
 
     let darker_first_session = intake.session_number == 1
         && protocol
             .depth
             .first_session_lower_half_fitzpatrick
             .contains(&intake.client.fitzpatrick);
-    if darker_first_session && range.min < range.max {
-        range = range.lower_half();
+    if darker_first_session && target.min < target.max {
+        let half = target.lower_half();
+        target.max = half.max.floor_to(protocol.depth.step).max(target.min);
         merge_sources(&mut sources, &protocol.depth.cited);
         reasons.push(format!(
             "First session for Fitzpatrick type {}: the lower half of the range, {}, to limit the risk of darkening.",
-            intake.client.fitzpatrick, range
+            intake.client.fitzpatrick, target
+        ));
+    }
+
+    let Some(range) = target.intersect(device.range) else {
+        return Err(format!(
+            "The {} reaches {}, but this zone ({}) needs {} here: not planned with this device.",
+            device.label, device.range, zone.label, target
+        ));
+    };
+    if range != target {
+        merge_sources(&mut sources, &device.cited);
+        reasons.push(format!(
+            "The {} reaches {}, so the range is {}.",
+            device.label, device.range, range
         ));
     }
 
@@ -289,9 +293,9 @@ fn plan_zone(
         .floor_to(protocol.depth.step)
         .max(range.min);
     reasons.push(format!(
-        "Planned at {planned} mm, the middle of the range on a {} mm step; adjust towards the end-point ({}).",
+        "Planned at {planned} mm, the middle of the range on a {} mm step; adjust to the end-point: {}.",
         protocol.depth.step,
-        if planned.hundredths() <= 50 { "even redness" } else { "even redness with scattered pinpoint bleeding" }
+        protocol.depth.endpoint(planned, darker_first_session)
     ));
 
     let mut restrictions = Vec::new();

@@ -31,8 +31,7 @@ pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
 }
 
 fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake) -> bool {
-    let zone_ok =
-        rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
+    let zone_ok = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let region_ok = rule.regions_any.is_empty()
         || intake
             .areas
@@ -65,10 +64,7 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
             if let Some(last) = intake.history.date(*field) {
                 let until = add_wait(last, *wait);
                 if until > intake.date {
-                    let message = format!(
-                        "{} Last: {last}; treatment possible from {until}.",
-                        rule.message
-                    );
+                    let message = format!("{} Last: {last}; treatment possible from {until}.", rule.message);
                     let mut found = finding(rule, rule.effect, Vec::new(), message);
                     found.until = Some(until);
                     findings.push(found);
@@ -82,11 +78,7 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
         } => {
             let mut in_requested = Vec::new();
             let mut elsewhere = Vec::new();
-            for active in intake
-                .conditions
-                .iter()
-                .filter(|c| &c.condition == condition)
-            {
+            for active in intake.conditions.iter().filter(|c| &c.condition == condition) {
                 let severity = active.severity.unwrap_or(protocol.unstated_severity);
                 if !severity_matches(severity, *severity_at_least, *severity_at_most) {
                     continue;
@@ -103,12 +95,7 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
                 }
             }
             if !in_requested.is_empty() {
-                findings.push(finding(
-                    rule,
-                    rule.effect,
-                    in_requested,
-                    rule.message.clone(),
-                ));
+                findings.push(finding(rule, rule.effect, in_requested, rule.message.clone()));
             }
             if !elsewhere.is_empty() && rule.effect == Effect::ExcludeZone {
                 // Not being treated, but next to what is: the practitioner should know.
@@ -137,11 +124,7 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
     }
 }
 
-fn severity_matches(
-    severity: Severity,
-    at_least: Option<Severity>,
-    at_most: Option<Severity>,
-) -> bool {
+fn severity_matches(severity: Severity, at_least: Option<Severity>, at_most: Option<Severity>) -> bool {
     at_least.is_none_or(|low| severity >= low) && at_most.is_none_or(|high| severity <= high)
 }
 
@@ -187,15 +170,15 @@ pub fn settle_decision(protocol: &Protocol, screening: &mut Screening, intake: &
                 "Every requested zone is excluded by something that will not settle, so these zones cannot be treated.".into()
             },
             sources,
-            evidence: excluding
-                .iter()
-                .flat_map(|f| f.evidence.iter().copied())
-                .fold(Vec::new(), |mut acc, e| {
+            evidence: excluding.iter().flat_map(|f| f.evidence.iter().copied()).fold(
+                Vec::new(),
+                |mut acc, e| {
                     if !acc.contains(&e) {
                         acc.push(e);
                     }
                     acc
-                }),
+                },
+            ),
             until: None,
         };
         screening.findings.push(summary);

@@ -67,9 +67,7 @@ fn zone_rhythm(protocol: &Protocol, intake: &Intake, zone: &ZonePlan) -> Option<
 }
 
 fn dates(starts_on: Date, sessions: u32, session_number: u32, interval_days: u32) -> Vec<Date> {
-    let remaining = sessions
-        .saturating_sub(session_number.saturating_sub(1))
-        .max(1);
+    let remaining = sessions.saturating_sub(session_number.saturating_sub(1)).max(1);
     (0..remaining)
         .map(|k| add_days(starts_on, i64::from(k) * i64::from(interval_days)))
         .collect()
@@ -109,7 +107,12 @@ pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], starts_on
                 rhythm.sessions,
                 rhythm.interval.min,
                 rhythm.interval.max,
-                rhythm.concerns.join(", ")
+                rhythm
+                    .concerns
+                    .iter()
+                    .map(|c| protocol.concern(c).map_or(c.as_str(), |c| c.label.as_str()).to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )];
             if rhythm.lengthened {
                 reasons.push(format!(

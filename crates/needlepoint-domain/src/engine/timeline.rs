@@ -11,17 +11,12 @@ pub fn build(protocol: &Protocol, zones: &[ZonePlan]) -> SessionTimeline {
         match step.kind {
             StepKind::Needling => {
                 for planned in zones {
-                    let minutes = protocol
-                        .zone(&planned.zone)
-                        .map_or(0, |z| z.needling_minutes);
+                    let minutes = protocol.zone(&planned.zone).map_or(0, |z| z.needling_minutes);
                     needling_minutes += minutes;
                     steps.push(TimelineStep {
                         step: step.id.clone(),
                         zone: Some(planned.zone.clone()),
-                        label: format!(
-                            "{}: {} at {} mm",
-                            step.label, planned.label, planned.depth_mm.planned
-                        ),
+                        label: format!("Needling: {} at {} mm", planned.label, planned.depth_mm.planned),
                         minutes,
                     });
                 }

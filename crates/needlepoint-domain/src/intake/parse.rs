@@ -98,12 +98,9 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        ),
+        toml::Value::Table(table) => {
+            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -160,10 +157,7 @@ impl Reader<'_> {
         allowed: &[&str],
     ) -> Option<&'v Map<String, Value>> {
         let Some(map) = value.as_object() else {
-            self.error(
-                path,
-                format!("expected an object, got {}", json_kind(value)),
-            );
+            self.error(path, format!("expected an object, got {}", json_kind(value)));
             return None;
         };
         for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
@@ -193,10 +187,7 @@ impl Reader<'_> {
         let Some(text) = value.as_str() else {
             self.error(
                 path,
-                format!(
-                    "expected a date written YYYY-MM-DD, got {}",
-                    json_kind(value)
-                ),
+                format!("expected a date written YYYY-MM-DD, got {}", json_kind(value)),
             );
             return None;
         };
@@ -204,15 +195,11 @@ impl Reader<'_> {
             && text.as_bytes().get(4) == Some(&b'-')
             && text.as_bytes().get(7) == Some(&b'-');
         match text.parse::<Date>() {
-            Ok(date) if well_formed && (EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year()) => {
-                Some(date)
-            }
+            Ok(date) if well_formed && (EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year()) => Some(date),
             Ok(_) if well_formed => {
                 self.error(
                     path,
-                    format!(
-                        "expected a year between {EARLIEST_YEAR} and {LATEST_YEAR}, got \"{text}\""
-                    ),
+                    format!("expected a year between {EARLIEST_YEAR} and {LATEST_YEAR}, got \"{text}\""),
                 );
                 None
             }
@@ -301,10 +288,7 @@ impl Reader<'_> {
         if at_least_one && items.is_empty() {
             self.error(
                 path,
-                format!(
-                    "name at least one {what}; valid {what} ids: {}",
-                    valid.join(", ")
-                ),
+                format!("name at least one {what}; valid {what} ids: {}", valid.join(", ")),
             );
         }
         let mut ids: Vec<String> = Vec::new();
@@ -324,12 +308,7 @@ impl Reader<'_> {
             .required(map, "", "date", "the treatment date, YYYY-MM-DD")
             .and_then(|v| self.date(v, "date"));
         let client = self
-            .required(
-                map,
-                "",
-                "client",
-                "an object with birth_date and fitzpatrick",
-            )
+            .required(map, "", "client", "an object with birth_date and fitzpatrick")
             .and_then(|v| self.client(v, date));
         let device = self
             .required(
@@ -344,12 +323,7 @@ impl Reader<'_> {
             .required(map, "", "areas", "a list of at least one zone id")
             .map(|v| self.id_list(v, "areas", "zone", &zone_ids, true))
             .unwrap_or_default();
-        let concern_ids: Vec<&str> = self
-            .protocol
-            .concerns
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
+        let concern_ids: Vec<&str> = self.protocol.concerns.iter().map(|c| c.id.as_str()).collect();
         let concerns = self
             .required(map, "", "concerns", "a list of at least one concern id")
             .map(|v| self.id_list(v, "concerns", "concern", &concern_ids, true))
@@ -399,12 +373,7 @@ impl Reader<'_> {
             );
         }
         let fitzpatrick = self
-            .required(
-                map,
-                "client",
-                "fitzpatrick",
-                "the Fitzpatrick skin type, 1 to 6",
-            )
+            .required(map, "client", "fitzpatrick", "the Fitzpatrick skin type, 1 to 6")
             .and_then(|v| self.whole_number(v, "client.fitzpatrick", 1, 6))
             .and_then(|n| u8::try_from(n).ok());
         Some(ClientFacts {
@@ -416,8 +385,7 @@ impl Reader<'_> {
     fn device(&mut self, value: &Value) -> Option<DeviceChoice> {
         let map = self.object(value, "device", &["model", "class", "min_mm", "max_mm"])?;
         if let Some(model) = map.get("model") {
-            if map.contains_key("class") || map.contains_key("min_mm") || map.contains_key("max_mm")
-            {
+            if map.contains_key("class") || map.contains_key("min_mm") || map.contains_key("max_mm") {
                 self.error(
                     "device",
                     "give either a catalogue model or a class with min_mm and max_mm, not both",
@@ -449,20 +417,10 @@ impl Reader<'_> {
             )
             .and_then(|v| self.id(v, "device.class", "device class", &classes));
         let min = self
-            .required(
-                map,
-                "device",
-                "min_mm",
-                "the device's shallowest setting in mm",
-            )
+            .required(map, "device", "min_mm", "the device's shallowest setting in mm")
             .and_then(|v| self.depth(v, "device.min_mm"));
         let max = self
-            .required(
-                map,
-                "device",
-                "max_mm",
-                "the device's deepest setting in mm",
-            )
+            .required(map, "device", "max_mm", "the device's deepest setting in mm")
             .and_then(|v| self.depth(v, "device.max_mm"));
         let (class, min, max) = (class?, min?, max?);
         let Some(range) = DepthRange::new(min, max) else {
@@ -512,7 +470,12 @@ impl Reader<'_> {
                 if let Some(treated) = treatment_date
                     && date > treated
                 {
-                    self.error(&path, format!("a past event must be on or before the treatment date ({treated}), got {date}"));
+                    self.error(
+                        &path,
+                        format!(
+                            "a past event must be on or before the treatment date ({treated}), got {date}"
+                        ),
+                    );
                 }
                 history.set_date(field, Some(date));
             }
@@ -524,19 +487,11 @@ impl Reader<'_> {
         let Some(items) = value.as_array() else {
             self.error(
                 "conditions",
-                format!(
-                    "expected a list of active conditions, got {}",
-                    json_kind(value)
-                ),
+                format!("expected a list of active conditions, got {}", json_kind(value)),
             );
             return Vec::new();
         };
-        let condition_ids: Vec<&str> = self
-            .protocol
-            .conditions
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
+        let condition_ids: Vec<&str> = self.protocol.conditions.iter().map(|c| c.id.as_str()).collect();
         let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.name()).collect();
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {

@@ -158,11 +158,7 @@ impl Checker {
         let sources_key = format!("{prefix}sources");
         let evidence_key = format!("{prefix}evidence");
         if sources.is_empty() {
-            self.report(
-                at,
-                &sources_key,
-                "cite at least one source id from sources.toml",
-            );
+            self.report(at, &sources_key, "cite at least one source id from sources.toml");
         }
         for source in sources {
             if !known.contains(source.as_str()) {
@@ -233,24 +229,14 @@ impl Checker {
         flag
     }
 
-    fn known_ids(
-        &mut self,
-        at: &At<'_>,
-        key: &str,
-        ids: &[String],
-        known: &BTreeSet<&str>,
-        what: &str,
-    ) {
+    fn known_ids(&mut self, at: &At<'_>, key: &str, ids: &[String], known: &BTreeSet<&str>, what: &str) {
         for id in ids {
             if !known.contains(id.as_str()) {
                 let valid: Vec<&str> = known.iter().copied().collect();
                 self.report(
                     at,
                     key,
-                    format!(
-                        "unknown {what} `{id}`; expected one of: {}",
-                        valid.join(", ")
-                    ),
+                    format!("unknown {what} `{id}`; expected one of: {}", valid.join(", ")),
                 );
             }
         }
@@ -281,20 +267,13 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         }
         file
     };
-    let (
-        Some(manifest_file),
-        Some(sources_file),
-        Some(zones_file),
-        Some(concerns_file),
-        Some(devices_file),
-    ) = (
+    let (Some(manifest_file), Some(sources_file), Some(zones_file), Some(concerns_file), Some(devices_file)) = (
         get("protocol.toml"),
         get("sources.toml"),
         get("zones.toml"),
         get("concerns.toml"),
         get("devices.toml"),
-    )
-    else {
+    ) else {
         return Err(check.problems);
     };
     let (Some(screening_file), Some(procedure_file), Some(planning_file), Some(care_file)) = (
@@ -339,22 +318,11 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let vocabulary = Vocabulary::new(&zone_list, &concern_list);
     check_zone_extensions(&mut check, zones_file, &zone_list, &vocabulary);
     check_concern_regions(&mut check, concerns_file, &concern_list, &vocabulary);
-    let (device_classes, device_models) = load_devices(
-        &mut check,
-        devices_file,
-        devices,
-        &known_sources,
-        &vocabulary,
-    );
-    let (conditions, unstated_severity, rules) = load_screening(
-        &mut check,
-        screening_file,
-        screening,
-        &known_sources,
-        &vocabulary,
-    );
-    let (steps, anaesthetics) =
-        load_procedure(&mut check, procedure_file, procedure, &known_sources);
+    let (device_classes, device_models) =
+        load_devices(&mut check, devices_file, devices, &known_sources, &vocabulary);
+    let (conditions, unstated_severity, rules) =
+        load_screening(&mut check, screening_file, screening, &known_sources, &vocabulary);
+    let (steps, anaesthetics) = load_procedure(&mut check, procedure_file, procedure, &known_sources);
     let (depth, series) = load_planning(&mut check, planning_file, planning, &known_sources);
     let care = load_care(&mut check, care_file, care, &known_sources, &vocabulary);
 
@@ -412,11 +380,7 @@ impl Vocabulary {
     }
 }
 
-fn load_sources(
-    check: &mut Checker,
-    file: &ProtocolFile<'_>,
-    parsed: raw::SourcesFile,
-) -> Vec<Source> {
+fn load_sources(check: &mut Checker, file: &ProtocolFile<'_>, parsed: raw::SourcesFile) -> Vec<Source> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for entry in parsed.source {
@@ -429,11 +393,7 @@ fn load_sources(
             !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
         });
         if !well_formed {
-            check.report(
-                &at,
-                "id",
-                "source ids are the reference's S-numbers, such as S24",
-            );
+            check.report(&at, "id", "source ids are the reference's S-numbers, such as S24");
         }
         out.push(Source {
             id: raw.id,
@@ -548,10 +508,7 @@ fn load_concerns(
             check.report(
                 &at,
                 "interval_max_days",
-                format!(
-                    "must not be below interval_min_days ({})",
-                    raw.interval_min_days
-                ),
+                format!("must not be below interval_min_days ({})", raw.interval_min_days),
             );
         }
         if raw.regions.is_empty() {
@@ -667,8 +624,7 @@ fn load_devices(
                 "concern",
             );
         }
-        let fitzpatrick_concerns: Vec<String> =
-            raw.labelled_fitzpatrick_max.keys().cloned().collect();
+        let fitzpatrick_concerns: Vec<String> = raw.labelled_fitzpatrick_max.keys().cloned().collect();
         check.known_ids(
             &at,
             "labelled_fitzpatrick_max",
@@ -790,11 +746,7 @@ fn load_screening(
         }
         let cited = check.cited(&at, &raw.sources, &raw.evidence, known);
         if raw.message.trim().is_empty() {
-            check.report(
-                &at,
-                "message",
-                "must say why the rule fires, in plain words",
-            );
+            check.report(&at, "message", "must say why the rule fires, in plain words");
         }
         if let (Some(effect), Some(trigger)) = (effect, trigger) {
             rules.push(Rule {
@@ -811,12 +763,7 @@ fn load_screening(
     (conditions, unstated_severity, rules)
 }
 
-fn trigger(
-    check: &mut Checker,
-    at: &At<'_>,
-    when: &RawWhen,
-    conditions: &BTreeSet<&str>,
-) -> Option<Trigger> {
+fn trigger(check: &mut Checker, at: &At<'_>, when: &RawWhen, conditions: &BTreeSet<&str>) -> Option<Trigger> {
     let given = [
         when.history.is_some(),
         when.history_date.is_some(),
@@ -836,15 +783,9 @@ fn trigger(
         return None;
     }
     if when.history_date.is_none() && (when.wait_days.is_some() || when.wait_months.is_some()) {
-        check.report(
-            at,
-            "when",
-            "wait_days and wait_months go with history_date only",
-        );
+        check.report(at, "when", "wait_days and wait_months go with history_date only");
     }
-    if when.condition.is_none()
-        && (when.severity_at_least.is_some() || when.severity_at_most.is_some())
-    {
+    if when.condition.is_none() && (when.severity_at_least.is_some() || when.severity_at_most.is_some()) {
         check.report(
             at,
             "when",
@@ -852,9 +793,7 @@ fn trigger(
         );
     }
     if let Some(name) = &when.history {
-        return check
-            .history_flag(at, "when.history", name)
-            .map(Trigger::History);
+        return check.history_flag(at, "when.history", name).map(Trigger::History);
     }
     if let Some(name) = &when.history_date {
         let field = HistoryDate::from_name(name);
@@ -928,11 +867,7 @@ fn trigger(
     }
     let fitzpatrick = when.fitzpatrick_at_least.unwrap_or(0);
     if !(1..=6).contains(&fitzpatrick) {
-        check.report(
-            at,
-            "when.fitzpatrick_at_least",
-            "Fitzpatrick types are 1 to 6",
-        );
+        check.report(at, "when.fitzpatrick_at_least", "Fitzpatrick types are 1 to 6");
     }
     Some(Trigger::FitzpatrickAtLeast(fitzpatrick))
 }
@@ -1003,9 +938,7 @@ fn load_procedure(
     if needling_steps != 1 {
         check.report_file(
             file.origin,
-            format!(
-                "step: exactly one step must have kind = \"needling\" (found {needling_steps})"
-            ),
+            format!("step: exactly one step must have kind = \"needling\" (found {needling_steps})"),
         );
     }
     let mut anaesthetics = Vec::new();
@@ -1055,6 +988,14 @@ fn load_planning(
         "first_session_lower_half_fitzpatrick",
         &depth.first_session_lower_half_fitzpatrick,
     );
+    let mut endpoints: Vec<(Mm, String)> = Vec::new();
+    for endpoint in depth.endpoints {
+        let up_to = check.depth(&depth_at, "endpoints", endpoint.up_to_mm);
+        if endpoints.last().is_some_and(|(previous, _)| *previous >= up_to) {
+            check.report(&depth_at, "endpoints", "list end-points from the shallowest depth up");
+        }
+        endpoints.push((up_to, endpoint.text));
+    }
     let depth_cited = check.cited(&depth_at, &depth.sources, &depth.evidence, known);
 
     let series_at = At {
@@ -1076,6 +1017,9 @@ fn load_planning(
         DepthSettings {
             step,
             first_session_lower_half_fitzpatrick: depth.first_session_lower_half_fitzpatrick,
+            endpoints,
+            deeper_endpoint: depth.deeper_endpoint,
+            darker_skin_first_session_endpoint: depth.darker_skin_first_session_endpoint,
             cited: depth_cited,
         },
         SeriesSettings {
@@ -1102,10 +1046,7 @@ fn care_filter(
         "region",
     );
     let history = history.and_then(|name| check.history_flag(at, "history", &name));
-    CareFilter {
-        regions_any,
-        history,
-    }
+    CareFilter { regions_any, history }
 }
 
 fn load_care(
@@ -1191,9 +1132,7 @@ fn load_care(
                 format!("must not be before from_day ({})", raw.from_day),
             );
         }
-        let min_depth = raw
-            .min_depth_mm
-            .map(|d| check.depth(&at, "min_depth_mm", d));
+        let min_depth = raw.min_depth_mm.map(|d| check.depth(&at, "min_depth_mm", d));
         let cited = check.cited(&at, &raw.sources, &raw.evidence, known);
         care.expected.push(ExpectedEffect {
             id: raw.id,

@@ -247,6 +247,10 @@ pub struct Anaesthetic {
 pub struct DepthSettings {
     pub step: Mm,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    /// (planned depth up to, end-point), ascending.
+    pub endpoints: Vec<(Mm, String)>,
+    pub deeper_endpoint: String,
+    pub darker_skin_first_session_endpoint: String,
     pub cited: Cited,
 }
 
@@ -311,6 +315,19 @@ pub struct WarningSign {
     pub cited: Cited,
 }
 
+impl DepthSettings {
+    /// The end-point to needle to at this planned depth.
+    pub fn endpoint(&self, planned: Mm, darker_first_session: bool) -> &str {
+        if darker_first_session {
+            return &self.darker_skin_first_session_endpoint;
+        }
+        self.endpoints
+            .iter()
+            .find(|(up_to, _)| planned <= *up_to)
+            .map_or(self.deeper_endpoint.as_str(), |(_, text)| text.as_str())
+    }
+}
+
 impl Protocol {
     /// The protocol shipped with Needlepoint.
     pub fn embedded() -> Result<Protocol, Vec<ProtocolProblem>> {
@@ -349,11 +366,7 @@ impl Protocol {
     /// Every citation in the protocol, with a label saying which entry carries it.
     pub fn citations(&self) -> Vec<(String, &Cited)> {
         let mut all: Vec<(String, &Cited)> = Vec::new();
-        all.extend(
-            self.zones
-                .iter()
-                .map(|e| (format!("zone {}", e.id), &e.cited)),
-        );
+        all.extend(self.zones.iter().map(|e| (format!("zone {}", e.id), &e.cited)));
         for concern in &self.concerns {
             all.push((format!("concern {}", concern.id), &concern.cited));
             if let Some(advisory) = &concern.advisory {
@@ -370,16 +383,8 @@ impl Protocol {
                 .iter()
                 .map(|e| (format!("device model {}", e.id), &e.cited)),
         );
-        all.extend(
-            self.rules
-                .iter()
-                .map(|e| (format!("rule {}", e.id), &e.cited)),
-        );
-        all.extend(
-            self.steps
-                .iter()
-                .map(|e| (format!("step {}", e.id), &e.cited)),
-        );
+        all.extend(self.rules.iter().map(|e| (format!("rule {}", e.id), &e.cited)));
+        all.extend(self.steps.iter().map(|e| (format!("step {}", e.id), &e.cited)));
         all.extend(
             self.anaesthetics
                 .iter()

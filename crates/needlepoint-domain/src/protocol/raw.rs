@@ -223,8 +223,18 @@ pub struct PlanningFile {
 pub struct RawDepthSettings {
     pub step_mm: f64,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    pub endpoints: Vec<RawEndpoint>,
+    pub deeper_endpoint: String,
+    pub darker_skin_first_session_endpoint: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndpoint {
+    pub up_to_mm: f64,
+    pub text: String,
 }
 
 #[derive(Deserialize)]

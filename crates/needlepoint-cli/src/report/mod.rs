@@ -1,0 +1,3 @@
+//! Plans rendered for people.
+
+pub mod text;
