@@ -58,11 +58,15 @@ fn line_of(text: &str, offset: usize) -> usize {
     before.bytes().filter(|b| *b == b'\n').count() + 1
 }
 
-/// The line where `key = ...` is written inside an entry, or the entry's first line.
+/// The line where `key = ...` is written inside an entry, or the entry's first line. The span of
+/// an `[[entry]]` covers its header only, so the search runs on to the next table header.
 fn key_line(text: &str, span: &Range<usize>, key: &str) -> usize {
     let first = line_of(text, span.start);
-    let body = text.get(span.clone()).unwrap_or("");
+    let body = text.get(span.start..).unwrap_or("");
     for (i, line) in body.lines().enumerate() {
+        if i > 0 && line.starts_with('[') {
+            break;
+        }
         if let Some(rest) = line.trim_start().strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
@@ -992,7 +996,11 @@ fn load_planning(
     for endpoint in depth.endpoints {
         let up_to = check.depth(&depth_at, "endpoints", endpoint.up_to_mm);
         if endpoints.last().is_some_and(|(previous, _)| *previous >= up_to) {
-            check.report(&depth_at, "endpoints", "list end-points from the shallowest depth up");
+            check.report(
+                &depth_at,
+                "endpoints",
+                "list end-points from the shallowest depth up",
+            );
         }
         endpoints.push((up_to, endpoint.text));
     }

@@ -1,0 +1,55 @@
+//! Helpers shared by the domain's integration tests.
+#![allow(dead_code)]
+
+use needlepoint_domain::engine;
+use needlepoint_domain::intake::{Intake, parse};
+use needlepoint_domain::plan::{Finding, Plan};
+use needlepoint_domain::protocol::{Effect, Protocol};
+use serde_json::{Value, json};
+
+pub fn protocol() -> Protocol {
+    Protocol::embedded().expect("the embedded protocol loads")
+}
+
+/// A plain intake (2026-12-01, Fitzpatrick II, a 0.25-2.5 mm pen, forehead and cheeks, fine
+/// lines) with `changes` merged over it at the top level.
+pub fn intake_json(changes: Value) -> Value {
+    let mut base = json!({
+        "date": "2026-12-01",
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 2 },
+        "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
+        "areas": ["forehead", "cheeks"],
+        "concerns": ["fine_lines"]
+    });
+    if let (Some(base), Some(changes)) = (base.as_object_mut(), changes.as_object()) {
+        for (key, value) in changes {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+    base
+}
+
+pub fn intake(changes: Value) -> Intake {
+    let p = protocol();
+    match parse::from_value(&intake_json(changes), &p) {
+        Ok(intake) => intake,
+        Err(errors) => panic!("test intake does not parse: {:?}", errors.0),
+    }
+}
+
+pub fn plan(changes: Value) -> Plan {
+    engine::plan(&protocol(), &intake(changes))
+}
+
+pub fn finding<'p>(plan: &'p Plan, rule: &str) -> Option<&'p Finding> {
+    plan.screening.findings.iter().find(|f| f.rule == rule)
+}
+
+pub fn rules_with(plan: &Plan, effect: Effect) -> Vec<String> {
+    plan.screening
+        .findings
+        .iter()
+        .filter(|f| f.effect == effect)
+        .map(|f| f.rule.clone())
+        .collect()
+}

@@ -1,0 +1,345 @@
+//! Depth planning, the session timeline, the series and the care schedule.
+
+mod common;
+
+use common::{finding, plan};
+use needlepoint_domain::plan::{Plan, ZonePlan};
+use needlepoint_domain::protocol::Effect;
+use serde_json::json;
+
+fn zone<'p>(plan: &'p Plan, id: &str) -> &'p ZonePlan {
+    plan.zones
+        .iter()
+        .find(|z| z.zone == id)
+        .unwrap_or_else(|| panic!("{id} was not planned: {:?}", plan.unplanned_zones))
+}
+
+fn mm(zone: &ZonePlan) -> (String, String, String) {
+    let d = zone.depth_mm;
+    (d.min.to_string(), d.max.to_string(), d.planned.to_string())
+}
+
+fn s(a: &str, b: &str, c: &str) -> (String, String, String) {
+    (a.into(), b.into(), c.into())
+}
+
+#[test]
+fn depth_is_the_concern_range_inside_the_zone_bounds() {
+    let p = plan(json!({ "areas": ["forehead", "cheeks", "neck"] }));
+    assert_eq!(mm(zone(&p, "forehead")), s("0.5", "0.75", "0.6"));
+    assert_eq!(mm(zone(&p, "cheeks")), s("0.5", "1.5", "1.0"));
+    assert_eq!(mm(zone(&p, "neck")), s("0.5", "1.0", "0.75"));
+    assert!(
+        zone(&p, "forehead")
+            .reasons
+            .iter()
+            .any(|r| r.contains("0.25-0.75 mm"))
+    );
+}
+
+#[test]
+fn a_concern_deeper_than_the_zone_leaves_the_zone_bounds_in_charge() {
+    // Fine lines usually start at 0.5 mm, the very top of the periorbital bounds (0.2-0.5);
+    // the pen's 0.25 mm minimum then narrows the range.
+    let p = plan(json!({ "areas": ["periorbital"] }));
+    assert_eq!(mm(zone(&p, "periorbital")), s("0.25", "0.5", "0.35"));
+    assert!(
+        zone(&p, "periorbital")
+            .restrictions
+            .iter()
+            .any(|r| r.contains("orbital rim"))
+    );
+}
+
+#[test]
+fn scars_extend_the_cheek_bounds_and_drive_the_depth() {
+    let scars = plan(json!({ "areas": ["cheeks"], "concerns": ["fine_lines", "acne_scars"] }));
+    assert_eq!(mm(zone(&scars, "cheeks")), s("1.0", "2.0", "1.5"));
+    let lines = plan(json!({ "areas": ["cheeks"], "concerns": ["fine_lines"] }));
+    assert_eq!(
+        zone(&lines, "cheeks").depth_mm.max.to_string(),
+        "1.5",
+        "without scars the cheeks stop at 1.5"
+    );
+}
+
+#[test]
+fn the_device_range_narrows_the_plan() {
+    let p = plan(
+        json!({ "areas": ["cheeks"], "concerns": ["acne_scars"], "device": { "model": "skinpen_precision" } }),
+    );
+    assert_eq!(mm(zone(&p, "cheeks")), s("1.0", "1.5", "1.25"));
+    assert!(zone(&p, "cheeks").reasons.iter().any(|r| r.contains("SkinPen")));
+}
+
+#[test]
+fn a_zone_the_device_cannot_reach_is_reported_not_planned() {
+    let p = plan(
+        json!({ "areas": ["forehead", "cheeks"], "device": { "class": "roller", "min_mm": 1.0, "max_mm": 1.0 } }),
+    );
+    assert!(p.zones.iter().all(|z| z.zone != "forehead"));
+    assert_eq!(p.unplanned_zones.len(), 1);
+    assert_eq!(p.unplanned_zones[0].zone, "forehead");
+    assert!(p.unplanned_zones[0].reason.contains("1.0 mm"));
+    assert_eq!(
+        finding(&p, "zone_not_planned").map(|f| f.effect),
+        Some(Effect::Info)
+    );
+    assert_eq!(mm(zone(&p, "cheeks")), s("1.0", "1.0", "1.0"));
+}
+
+#[test]
+fn darker_skin_starts_in_the_lower_half_at_a_first_session_only() {
+    let first =
+        plan(json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "areas": ["cheeks"] }));
+    assert_eq!(mm(zone(&first, "cheeks")), s("0.5", "1.0", "0.75"));
+    let later = plan(
+        json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "areas": ["cheeks"], "session_number": 2 }),
+    );
+    assert_eq!(mm(zone(&later, "cheeks")), s("0.5", "1.5", "1.0"));
+    let light =
+        plan(json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": 3 }, "areas": ["cheeks"] }));
+    assert_eq!(mm(zone(&light, "cheeks")), s("0.5", "1.5", "1.0"));
+}
+
+#[test]
+fn darker_skin_halving_happens_before_the_device_so_a_fixed_roller_cannot_overshoot() {
+    // Type VI neck: sun damage 0.5-1.0 halves to 0.5-0.75; a 1.0 mm roller is too deep for it.
+    let p = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 6 },
+        "areas": ["neck"], "concerns": ["sun_damage"],
+        "device": { "model": "roller_192_1_0" }
+    }));
+    assert!(p.zones.is_empty());
+    assert_eq!(p.unplanned_zones[0].zone, "neck");
+}
+
+#[test]
+fn a_zone_without_a_concern_for_it_is_reported() {
+    let p = plan(json!({ "areas": ["scalp", "forehead"], "concerns": ["fine_lines"] }));
+    assert_eq!(
+        p.unplanned_zones
+            .iter()
+            .map(|u| u.zone.as_str())
+            .collect::<Vec<_>>(),
+        vec!["scalp"]
+    );
+    let q = plan(json!({ "areas": ["forehead"], "concerns": ["fine_lines", "hair_loss"] }));
+    assert!(finding(&q, "concern_without_zone").is_some());
+}
+
+#[test]
+fn off_label_use_of_a_catalogue_device_is_flagged() {
+    let p = plan(json!({
+        "client": { "birth_date": "2006-03-01", "fitzpatrick": 4 },
+        "areas": ["cheeks"], "concerns": ["fine_lines", "acne_scars"],
+        "device": { "model": "exceed_unlimited" }
+    }));
+    let rules: Vec<&str> = p.screening.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"device_off_label_age"), "{rules:?}");
+    assert!(rules.contains(&"device_off_label_fitzpatrick"), "{rules:?}");
+    assert!(
+        !rules.contains(&"device_off_label_indication"),
+        "both concerns are labelled"
+    );
+    let q = plan(json!({ "concerns": ["texture_tone"], "device": { "model": "skinpen_precision" } }));
+    assert!(finding(&q, "device_off_label_indication").is_some());
+}
+
+#[test]
+fn advisories_accompany_concerns_with_caveats() {
+    let p = plan(json!({ "concerns": ["product_absorption"] }));
+    let f = finding(&p, "product_absorption_advisory").expect("advisory");
+    assert!(f.message.contains("not a labelled indication"));
+    assert_eq!(
+        p.screening.decision.name(),
+        "proceed",
+        "an advisory informs; it does not change the decision"
+    );
+}
+
+#[test]
+fn the_timeline_needles_zone_by_zone_and_adds_up() {
+    let p = plan(
+        json!({ "areas": ["forehead", "glabella", "periorbital", "nose", "cheeks", "perioral", "chin", "jawline"], "concerns": ["fine_lines", "acne_scars"] }),
+    );
+    let needling: Vec<(&str, u32)> = p
+        .session
+        .steps
+        .iter()
+        .filter(|s| s.step == "needling")
+        .map(|s| (s.zone.as_deref().unwrap_or(""), s.minutes))
+        .collect();
+    assert_eq!(needling.len(), 8);
+    assert_eq!(
+        p.session.needling_minutes, 24,
+        "a full face is about 24 minutes of needling"
+    );
+    assert_eq!(
+        p.session.total_minutes,
+        p.session.steps.iter().map(|s| s.minutes).sum::<u32>()
+    );
+    assert_eq!(p.session.total_minutes, 84);
+    assert_eq!(p.session.total_without_numbing_minutes, 54);
+    let order: Vec<&str> = p.session.steps.iter().map(|s| s.step.as_str()).collect();
+    let position = |id: &str| order.iter().position(|s| *s == id).unwrap_or(usize::MAX);
+    assert!(position("cleanse") < position("numbing"));
+    assert!(position("numbing") < position("removal_antisepsis"));
+    assert!(position("removal_antisepsis") < position("needling"));
+    assert!(position("needling") < position("soothing"));
+}
+
+#[test]
+fn the_series_dates_follow_the_interval() {
+    let p = plan(json!({}));
+    assert_eq!(p.series.sessions, 4);
+    assert_eq!((p.series.interval_days.min, p.series.interval_days.max), (28, 42));
+    let dates: Vec<String> = p.series.dates.iter().map(ToString::to_string).collect();
+    assert_eq!(dates, ["2026-12-01", "2026-12-29", "2027-01-26", "2027-02-23"]);
+}
+
+#[test]
+fn darker_skin_lengthens_the_interval_by_two_weeks() {
+    let p = plan(json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": 4 } }));
+    assert_eq!((p.series.interval_days.min, p.series.interval_days.max), (42, 56));
+    assert_eq!(p.series.dates[1].to_string(), "2027-01-12");
+}
+
+#[test]
+fn scalp_keeps_its_own_weekly_rhythm_beside_the_face() {
+    let p = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 },
+        "areas": ["scalp", "forehead"], "concerns": ["hair_loss", "fine_lines"]
+    }));
+    assert_eq!(p.series.tracks.len(), 2);
+    let scalp = &p.series.tracks[0];
+    assert_eq!(scalp.zones, vec!["scalp".to_string()]);
+    assert_eq!(
+        (scalp.sessions, scalp.interval_days.min, scalp.interval_days.max),
+        (12, 7, 14)
+    );
+    assert_eq!(scalp.dates[1].to_string(), "2026-12-08");
+    let face = &p.series.tracks[1];
+    assert_eq!(face.zones, vec!["forehead".to_string()]);
+    assert_eq!(
+        face.interval_days.min, 42,
+        "the face is lengthened for type V; the scalp is not"
+    );
+}
+
+#[test]
+fn later_sessions_list_only_the_remaining_dates() {
+    let p = plan(json!({ "session_number": 3 }));
+    assert_eq!(p.series.dates.len(), 2);
+    let beyond = plan(json!({ "session_number": 9 }));
+    assert_eq!(beyond.series.dates.len(), 1);
+    assert!(beyond.series.reasons.iter().any(|r| r.contains("maintenance")));
+}
+
+#[test]
+fn care_is_dated_from_the_session_day() {
+    let p = plan(json!({}));
+    let before = |id: &str| {
+        p.care
+            .before
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.on.to_string())
+    };
+    assert_eq!(before("stop_retinoids").as_deref(), Some("2026-11-28"));
+    assert_eq!(before("avoid_tanning").as_deref(), Some("2026-11-17"));
+    assert_eq!(before("arrive_makeup_free").as_deref(), Some("2026-12-01"));
+    let after = |id: &str| {
+        p.care
+            .after
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| (a.from.to_string(), a.until.to_string()))
+    };
+    assert_eq!(
+        after("sunscreen"),
+        Some(("2026-12-02".into(), "2026-12-15".into()))
+    );
+    assert_eq!(
+        after("no_makeup"),
+        Some(("2026-12-01".into(), "2026-12-02".into()))
+    );
+    assert_eq!(
+        after("no_sweating"),
+        Some(("2026-12-01".into(), "2026-12-04".into()))
+    );
+    assert!(
+        p.care.before.windows(2).all(|w| w[0].on <= w[1].on),
+        "before-care in date order"
+    );
+    assert!(p.care.warning_signs.len() >= 7);
+    assert!(after("pause_minoxidil").is_none(), "no scalp, no minoxidil note");
+    assert!(before("start_antiviral").is_none(), "no cold-sore history");
+}
+
+#[test]
+fn care_items_follow_the_history_and_the_zones() {
+    let p = plan(
+        json!({ "areas": ["scalp", "forehead"], "concerns": ["hair_loss", "fine_lines"], "history": { "hsv_history": true } }),
+    );
+    assert!(
+        p.care
+            .before
+            .iter()
+            .any(|b| b.id == "start_antiviral" && b.on.to_string() == "2026-11-30")
+    );
+    assert!(p.care.after.iter().any(|a| a.id == "pause_minoxidil"));
+}
+
+#[test]
+fn expected_redness_lasts_longer_after_deeper_work() {
+    let redness_until = |p: &Plan| {
+        p.care
+            .expected
+            .iter()
+            .find(|e| e.id == "redness")
+            .map(|e| e.until.to_string())
+    };
+    let light = plan(json!({ "areas": ["forehead"], "concerns": ["texture_tone"] }));
+    assert_eq!(
+        redness_until(&light).as_deref(),
+        Some("2026-12-03"),
+        "two days up to 0.5 mm"
+    );
+    let middle = plan(json!({ "areas": ["cheeks"] }));
+    assert_eq!(
+        redness_until(&middle).as_deref(),
+        Some("2026-12-04"),
+        "three days up to 1.5 mm"
+    );
+    let deep = plan(json!({ "areas": ["cheeks"], "concerns": ["acne_scars"], "session_number": 2 }));
+    assert_eq!(zone(&deep, "cheeks").depth_mm.planned.to_string(), "1.5");
+    let deeper = plan(json!({
+        "areas": ["body"], "concerns": ["striae"],
+        "device": { "class": "pen", "min_mm": 1.75, "max_mm": 2.5 }
+    }));
+    assert!(zone(&deeper, "body").depth_mm.planned.hundredths() > 150);
+    assert_eq!(
+        redness_until(&deeper).as_deref(),
+        Some("2026-12-08"),
+        "a week beyond 1.5 mm"
+    );
+    assert!(
+        light.care.expected.iter().all(|e| e.id != "minor_bruising"),
+        "no bruising note for shallow work"
+    );
+}
+
+#[test]
+fn a_deferred_plan_dates_its_care_from_the_first_possible_day() {
+    let p = plan(json!({ "history": { "dermal_filler_last": "2026-11-25" } }));
+    assert_eq!(p.series.starts_on.to_string(), "2026-12-09");
+    assert_eq!(p.series.dates[0].to_string(), "2026-12-09");
+    let makeup_free = p
+        .care
+        .before
+        .iter()
+        .find(|b| b.id == "arrive_makeup_free")
+        .map(|b| b.on.to_string());
+    assert_eq!(makeup_free.as_deref(), Some("2026-12-09"));
+}

@@ -1,0 +1,296 @@
+//! Screening, one rule family at a time: hard stops, referrals, waiting periods, zone exclusions,
+//! precautions, and how they combine into one decision.
+
+mod common;
+
+use common::{finding, plan, rules_with};
+use needlepoint_domain::plan::Decision;
+use needlepoint_domain::protocol::Effect;
+use serde_json::json;
+
+#[test]
+fn a_plain_intake_proceeds_without_findings() {
+    let p = plan(json!({}));
+    assert_eq!(p.screening.decision, Decision::Proceed);
+    assert!(p.screening.findings.is_empty(), "{:?}", p.screening.findings);
+    assert_eq!(p.screening.defer_until, None);
+}
+
+#[test]
+fn each_hard_stop_makes_the_client_not_a_candidate() {
+    for (question, rule) in [
+        ("pregnant", "pregnancy"),
+        ("breastfeeding", "breastfeeding"),
+        ("isotretinoin_current", "isotretinoin_current"),
+        ("bleeding_disorder", "bleeding_disorder"),
+        ("metal_allergy", "metal_allergy"),
+        ("chemo_radiation_current", "chemo_radiation_current"),
+    ] {
+        let p = plan(json!({ "history": { question: true } }));
+        assert_eq!(p.screening.decision, Decision::NotCandidate, "{question}");
+        let f = finding(&p, rule).unwrap_or_else(|| panic!("{rule} did not fire"));
+        assert_eq!(f.effect, Effect::HardStop);
+        assert!(!f.sources.is_empty() && !f.message.is_empty());
+    }
+}
+
+#[test]
+fn answering_no_fires_nothing() {
+    let p = plan(json!({ "history": { "pregnant": false, "anticoagulants": false } }));
+    assert_eq!(p.screening.decision, Decision::Proceed);
+}
+
+#[test]
+fn each_referral_sends_the_client_to_a_physician() {
+    for (question, rule) in [
+        ("anticoagulants", "anticoagulants"),
+        ("keloid_history", "keloid_history"),
+        ("diabetes_uncontrolled", "diabetes_uncontrolled"),
+        ("immunosuppressed", "immunosuppressed"),
+        ("autoimmune_collagen_disease", "autoimmune_collagen_disease"),
+    ] {
+        let p = plan(json!({ "history": { question: true } }));
+        assert_eq!(p.screening.decision, Decision::Refer, "{question}");
+        assert_eq!(finding(&p, rule).map(|f| f.effect), Some(Effect::Refer));
+    }
+}
+
+#[test]
+fn a_hard_stop_outranks_a_referral_and_a_deferral() {
+    let p = plan(json!({ "history": {
+        "pregnant": true, "anticoagulants": true, "topical_retinoid_last_use": "2026-11-30"
+    }}));
+    assert_eq!(p.screening.decision, Decision::NotCandidate);
+    assert_eq!(
+        p.screening.defer_until, None,
+        "a deferral date means nothing once treatment is ruled out"
+    );
+    // Strongest first.
+    let effects: Vec<Effect> = p.screening.findings.iter().map(|f| f.effect).collect();
+    let mut sorted = effects.clone();
+    sorted.sort();
+    assert_eq!(effects, sorted);
+}
+
+#[test]
+fn waiting_periods_defer_until_the_date_they_end() {
+    for (question, last, until) in [
+        ("isotretinoin_last_dose", "2026-08-31", "2027-02-28"), // 6 months, clamped to month end
+        ("topical_retinoid_last_use", "2026-11-30", "2026-12-03"),
+        ("exfoliant_last_use", "2026-11-29", "2026-12-02"),
+        ("dermal_filler_last", "2026-11-20", "2026-12-04"),
+        ("neuromodulator_last", "2026-11-25", "2026-12-09"),
+        ("chemical_peel_last", "2026-11-10", "2026-12-08"),
+        ("laser_non_ablative_last", "2026-11-15", "2026-12-06"),
+        ("laser_ablative_last", "2026-10-01", "2026-12-24"),
+        ("laser_last", "2026-10-01", "2026-12-24"),
+        ("tanning_last", "2026-11-25", "2026-12-09"),
+    ] {
+        let p = plan(json!({ "history": { question: last } }));
+        assert_eq!(p.screening.decision, Decision::Defer, "{question}");
+        assert_eq!(
+            p.screening.defer_until.map(|d| d.to_string()),
+            Some(until.to_string()),
+            "{question}"
+        );
+        assert_eq!(
+            p.series.starts_on.to_string(),
+            until,
+            "the series starts when the wait ends"
+        );
+    }
+}
+
+#[test]
+fn a_waiting_period_that_has_passed_fires_nothing() {
+    // Retinoid stopped exactly 3 days before: treatment is allowed on the day the wait ends.
+    let p = plan(
+        json!({ "history": { "topical_retinoid_last_use": "2026-11-28", "isotretinoin_last_dose": "2026-06-01" } }),
+    );
+    assert_eq!(p.screening.decision, Decision::Proceed);
+}
+
+#[test]
+fn the_latest_of_several_deferrals_decides() {
+    let p = plan(
+        json!({ "history": { "topical_retinoid_last_use": "2026-11-30", "dermal_filler_last": "2026-11-25" } }),
+    );
+    assert_eq!(
+        p.screening.defer_until.map(|d| d.to_string()),
+        Some("2026-12-09".into())
+    );
+    assert_eq!(rules_with(&p, Effect::Defer).len(), 2);
+}
+
+#[test]
+fn an_unrecorded_laser_type_waits_as_long_as_an_ablative_one() {
+    let unknown = plan(json!({ "history": { "laser_last": "2026-11-20" } }));
+    let non_ablative = plan(json!({ "history": { "laser_non_ablative_last": "2026-11-20" } }));
+    assert_eq!(
+        non_ablative.screening.defer_until.map(|d| d.to_string()),
+        Some("2026-12-11".into())
+    );
+    assert_eq!(
+        unknown.screening.defer_until.map(|d| d.to_string()),
+        Some("2027-02-12".into())
+    );
+}
+
+#[test]
+fn each_active_condition_excludes_the_zones_where_it_is() {
+    for (condition, rule) in [
+        ("eczema", "eczema_active"),
+        ("rosacea", "rosacea_active"),
+        ("psoriasis", "psoriasis_active"),
+        ("infection", "infection_in_zone"),
+        ("cold_sore", "cold_sore_in_zone"),
+        ("sunburn", "sunburn_in_zone"),
+        ("open_wound", "open_wound_in_zone"),
+        ("suspicious_lesion", "suspicious_lesion_in_zone"),
+        ("tattoo", "tattoo_in_zone"),
+    ] {
+        let p = plan(json!({ "conditions": [{ "condition": condition, "zones": ["cheeks"] }] }));
+        assert_eq!(
+            p.screening.excluded_zones,
+            vec!["cheeks".to_string()],
+            "{condition}"
+        );
+        assert_eq!(
+            p.screening.decision,
+            Decision::ProceedWithPrecautions,
+            "{condition}"
+        );
+        let f = finding(&p, rule).unwrap_or_else(|| panic!("{rule} did not fire"));
+        assert_eq!(
+            (f.effect, f.zones.clone()),
+            (Effect::ExcludeZone, vec!["cheeks".to_string()])
+        );
+        assert!(
+            p.zones.iter().all(|z| z.zone != "cheeks"),
+            "{condition}: an excluded zone was planned"
+        );
+        assert!(p.zones.iter().any(|z| z.zone == "forehead"));
+    }
+}
+
+#[test]
+fn acne_severity_decides_between_exclusion_and_precaution() {
+    let severe = plan(
+        json!({ "conditions": [{ "condition": "active_acne", "severity": "severe", "zones": ["cheeks"] }] }),
+    );
+    assert_eq!(severe.screening.excluded_zones, vec!["cheeks".to_string()]);
+    let moderate = plan(
+        json!({ "conditions": [{ "condition": "active_acne", "severity": "moderate", "zones": ["cheeks"] }] }),
+    );
+    assert_eq!(moderate.screening.excluded_zones, vec!["cheeks".to_string()]);
+    let mild = plan(
+        json!({ "conditions": [{ "condition": "active_acne", "severity": "mild", "zones": ["cheeks"] }] }),
+    );
+    assert!(mild.screening.excluded_zones.is_empty());
+    assert_eq!(
+        finding(&mild, "mild_acne_in_zone").map(|f| f.effect),
+        Some(Effect::Precaution)
+    );
+    // No severity given: read as the protocol's cautious default (severe).
+    let unstated = plan(json!({ "conditions": [{ "condition": "active_acne", "zones": ["cheeks"] }] }));
+    assert_eq!(unstated.screening.excluded_zones, vec!["cheeks".to_string()]);
+}
+
+#[test]
+fn a_condition_outside_the_requested_areas_is_noted_not_excluded() {
+    let p = plan(json!({ "conditions": [{ "condition": "rosacea", "zones": ["nose"] }] }));
+    assert!(p.screening.excluded_zones.is_empty());
+    assert_eq!(p.screening.decision, Decision::Proceed);
+    let f = finding(&p, "rosacea_active").expect("noted");
+    assert_eq!(
+        (f.effect, f.zones.clone()),
+        (Effect::Info, vec!["nose".to_string()])
+    );
+}
+
+#[test]
+fn when_every_zone_is_excluded_no_session_can_go_ahead() {
+    let p = plan(json!({ "conditions": [
+        { "condition": "eczema", "zones": ["forehead"] },
+        { "condition": "tattoo", "zones": ["cheeks"] }
+    ]}));
+    assert_eq!(p.screening.decision, Decision::Defer, "eczema settles, so wait");
+    assert_eq!(
+        p.screening.defer_until, None,
+        "no waiting period decides the date"
+    );
+    assert!(p.zones.is_empty());
+    assert!(finding(&p, "all_zones_excluded").is_some_and(|f| !f.sources.is_empty()));
+
+    let lasting = plan(json!({ "conditions": [{ "condition": "tattoo", "zones": ["forehead", "cheeks"] }] }));
+    assert_eq!(
+        lasting.screening.decision,
+        Decision::NotCandidate,
+        "a tattoo does not settle"
+    );
+}
+
+#[test]
+fn cold_sore_history_asks_for_antiviral_cover_only_when_the_face_is_treated() {
+    let face = plan(json!({ "history": { "hsv_history": true } }));
+    assert_eq!(
+        finding(&face, "hsv_prophylaxis").map(|f| f.effect),
+        Some(Effect::Precaution)
+    );
+    assert_eq!(face.screening.decision, Decision::ProceedWithPrecautions);
+    let scalp =
+        plan(json!({ "areas": ["scalp"], "concerns": ["hair_loss"], "history": { "hsv_history": true } }));
+    assert!(finding(&scalp, "hsv_prophylaxis").is_none());
+}
+
+#[test]
+fn age_limits_flag_off_label_use_and_minors() {
+    let twenty = plan(json!({ "client": { "birth_date": "2006-01-10", "fitzpatrick": 2 } }));
+    assert_eq!(
+        finding(&twenty, "age_under_22").map(|f| f.effect),
+        Some(Effect::Precaution)
+    );
+    assert_eq!(twenty.screening.decision, Decision::ProceedWithPrecautions);
+    // 22 on the very day: not flagged.
+    let birthday = plan(json!({ "client": { "birth_date": "2004-12-01", "fitzpatrick": 2 } }));
+    assert!(finding(&birthday, "age_under_22").is_none());
+    let seventeen = plan(json!({ "client": { "birth_date": "2009-06-01", "fitzpatrick": 2 } }));
+    assert_eq!(seventeen.screening.decision, Decision::Refer);
+}
+
+#[test]
+fn darker_skin_is_a_precaution_not_a_stop() {
+    for fitzpatrick in 1..=6 {
+        let p = plan(json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": fitzpatrick } }));
+        let flagged = finding(&p, "darker_skin_pih_risk").is_some();
+        assert_eq!(flagged, fitzpatrick >= 4, "type {fitzpatrick}");
+        assert!(p.screening.decision.allows_treatment());
+    }
+}
+
+#[test]
+fn anaesthetic_allergy_is_a_precaution() {
+    let p = plan(json!({ "history": { "anesthetic_allergy": true } }));
+    assert_eq!(
+        finding(&p, "anesthetic_allergy").map(|f| f.effect),
+        Some(Effect::Precaution)
+    );
+}
+
+#[test]
+fn every_finding_names_its_rule_and_cites_sources() {
+    let p = plan(json!({
+        "client": { "birth_date": "2005-01-01", "fitzpatrick": 5 },
+        "areas": ["forehead", "cheeks", "scalp"],
+        "concerns": ["fine_lines", "product_absorption", "striae"],
+        "history": { "hsv_history": true, "anticoagulants": true, "laser_last": "2026-11-01" },
+        "conditions": [{ "condition": "rosacea", "zones": ["cheeks", "nose"] }]
+    }));
+    assert!(p.screening.findings.len() >= 8);
+    for f in &p.screening.findings {
+        assert!(!f.rule.is_empty());
+        assert!(!f.message.is_empty(), "{}", f.rule);
+        assert!(!f.sources.is_empty(), "{} cites nothing", f.rule);
+        assert!(!f.evidence.is_empty(), "{} has no evidence tag", f.rule);
+    }
+}
