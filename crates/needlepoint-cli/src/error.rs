@@ -34,6 +34,15 @@ impl CliError {
         }
     }
 
+    /// The reader went away (`needlepoint plan ... | head`): nothing worth saying.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            CliError::Output(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Json(e) => e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
+            _ => false,
+        }
+    }
+
     /// The message, one problem per line.
     pub fn lines(&self) -> Vec<String> {
         match self {

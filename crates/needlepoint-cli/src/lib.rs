@@ -34,6 +34,7 @@ where
     let mut stdout = std::io::stdout().lock();
     match commands::dispatch(cli, &mut stdout).and_then(|()| stdout.flush().map_err(CliError::Output)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is_broken_pipe() => ExitCode::from(error.exit_status()),
         Err(error) => {
             let mut stderr = std::io::stderr().lock();
             for line in error.lines() {

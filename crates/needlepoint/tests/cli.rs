@@ -1,0 +1,198 @@
+//! The `needlepoint` binary as a user runs it: every example plans, the printed and JSON plans are
+//! pinned by snapshots, and bad input exits with status 2 and one line per problem.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn needlepoint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_needlepoint"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("examples"))
+        .expect("examples folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") || n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_examples_cover_what_the_issue_asks_for() {
+    let names = examples();
+    for needed in ["fine-lines.json", "acne-scars.toml", "deferral.json", "zone-exclusion.json", "scalp.json"] {
+        assert!(names.contains(&needed.to_string()), "missing example {needed}");
+    }
+}
+
+#[test]
+fn every_example_plans_in_text_and_json() {
+    for name in examples() {
+        let path = format!("examples/{name}");
+        let text = needlepoint(&["plan", &path]);
+        assert!(text.status.success(), "{name}: {}", stderr(&text));
+        insta::assert_snapshot!(format!("text__{name}"), stdout(&text));
+
+        let json = needlepoint(&["plan", "--format", "json", &path]);
+        assert!(json.status.success(), "{name}: {}", stderr(&json));
+        let plan: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+        // The contract's names are all there.
+        for key in ["screening", "zones", "session", "series", "care"] {
+            assert!(plan.get(key).is_some(), "{name}: no {key}");
+        }
+        for finding in plan["screening"]["findings"].as_array().into_iter().flatten() {
+            assert!(finding["sources"].as_array().is_some_and(|s| !s.is_empty()), "{name}: {finding}");
+        }
+        insta::assert_json_snapshot!(format!("json__{name}"), plan);
+    }
+}
+
+#[test]
+fn example_decisions_are_the_ones_each_example_illustrates() {
+    let decision = |name: &str| {
+        let out = needlepoint(&["plan", "--format", "json", &format!("examples/{name}")]);
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        plan["screening"]["decision"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(decision("fine-lines.json"), "proceed");
+    assert_eq!(decision("deferral.json"), "defer");
+    assert_eq!(decision("zone-exclusion.json"), "proceed_with_precautions");
+    assert_eq!(decision("not-candidate.json"), "not_candidate");
+    assert_eq!(decision("refer.json"), "refer");
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("needlepoint-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+fn plan_file(path: &Path) -> Output {
+    needlepoint(&["plan", path.to_str().expect("utf-8 path")])
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_per_problem_naming_file_and_field() {
+    let path = write_temp(
+        "bad.json",
+        r#"{
+          "date": "2026-02-30",
+          "client": { "birth_date": "1990-01-01", "fitzpatrick": 7 },
+          "device": { "class": "pen", "min_mm": 2.0, "max_mm": 0.5 },
+          "areas": ["forehead", "elbow"],
+          "concerns": ["fine_lines"]
+        }"#,
+    );
+    let out = plan_file(&path);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    let file = path.display().to_string();
+    assert!(lines.iter().all(|l| l.starts_with(&format!("{file}: "))), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(": date: expected a date that exists")));
+    assert!(lines.iter().any(|l| l.contains(": client.fitzpatrick: expected a whole number from 1 to 6")));
+    assert!(lines.iter().any(|l| l.contains(": device.max_mm: must not be below min_mm")));
+    assert!(lines.iter().any(|l| l.contains(": areas[1]: unknown zone \"elbow\"; valid zone ids: forehead")));
+}
+
+#[test]
+fn unreadable_files_exit_2() {
+    let not_json = write_temp("broken.json", "{ this is not json");
+    let out = plan_file(&not_json);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not valid JSON at line 1"), "{}", stderr(&out));
+
+    let out = needlepoint(&["plan", "examples/does-not-exist.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("examples/does-not-exist.json: cannot read"), "{}", stderr(&out));
+
+    let wrong_kind = write_temp("intake.txt", "{}");
+    let out = plan_file(&wrong_kind);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("expected a .json or .toml intake file"));
+
+    let out = needlepoint(&["plan", "--format", "pdf", "examples/fine-lines.json"]);
+    assert_eq!(out.status.code(), Some(2), "an unknown option value is a usage error");
+}
+
+#[test]
+fn the_embedded_protocol_exports_and_checks_clean() {
+    let dir = std::env::temp_dir().join(format!("needlepoint-protocol-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.to_str().expect("utf-8");
+    let out = needlepoint(&["protocol", "export", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 9);
+    let again = needlepoint(&["protocol", "export", dir_arg]);
+    assert_eq!(again.status.code(), Some(2), "export never overwrites");
+
+    let out = needlepoint(&["protocol", "check", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("is valid"));
+
+    // Break one figure: the check names file, line and field; planning with it refuses to start.
+    let zones = dir.join("zones.toml");
+    let text = std::fs::read_to_string(&zones).expect("read");
+    let broken = text.replacen("max_mm = 0.75", "max_mm = 0.1", 1);
+    std::fs::write(&zones, &broken).expect("write");
+    let line = broken.lines().position(|l| l.contains("max_mm = 0.1")).map(|i| i + 1).expect("line");
+    let out = needlepoint(&["protocol", "check", dir_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!("{}:{line}: zone[forehead].max_mm: must not be below min_mm (0.25 mm)", zones.display());
+    assert_eq!(stderr(&out).trim(), expected);
+    let out = needlepoint(&["plan", "--protocol", dir_arg, "examples/fine-lines.json"]);
+    assert_eq!(out.status.code(), Some(2), "a broken protocol never loads silently");
+
+    // A clinic's own wording and figures take effect.
+    std::fs::write(&zones, text.replacen("max_mm = 0.75", "max_mm = 0.6", 1)).expect("write");
+    let out = needlepoint(&["plan", "--format", "json", "--protocol", dir_arg, "examples/fine-lines.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(plan["zones"][0]["zone"], "forehead");
+    assert_eq!(plan["zones"][0]["depth_mm"]["max"], 0.6);
+
+    // A stray file in the folder is reported, not ignored.
+    std::fs::write(dir.join("zone.toml"), "").expect("write");
+    let out = needlepoint(&["protocol", "check", dir_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("zone.toml: not a protocol file"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reading_json_from_standard_input_works() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_needlepoint"))
+        .args(["plan", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let intake = std::fs::read(repo().join("examples/fine-lines.json")).expect("read");
+    child.stdin.take().expect("stdin").write_all(&intake).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(plan["screening"]["decision"], "proceed");
+}
