@@ -73,7 +73,7 @@ impl fmt::Display for Mm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let whole = self.0 / 100;
         let fraction = self.0 % 100;
-        if fraction % 10 == 0 {
+        if fraction.is_multiple_of(10) {
             write!(f, "{whole}.{}", fraction / 10)
         } else {
             write!(f, "{whole}.{fraction:02}")

@@ -1,4 +1,5 @@
 //! Reading intakes: every problem named with its field and what was expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Broken protocol folders: every problem is reported with its file, line and field, and a broken
 //! protocol never loads.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
 use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile, ProtocolProblem};
 

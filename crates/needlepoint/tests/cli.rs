@@ -1,5 +1,6 @@
 //! The `needlepoint` binary as a user runs it: every example plans, the printed and JSON plans are
 //! pinned by snapshots, and bad input exits with status 2 and one line per problem.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -38,7 +39,13 @@ fn examples() -> Vec<String> {
 #[test]
 fn the_examples_cover_what_the_issue_asks_for() {
     let names = examples();
-    for needed in ["fine-lines.json", "acne-scars.toml", "deferral.json", "zone-exclusion.json", "scalp.json"] {
+    for needed in [
+        "fine-lines.json",
+        "acne-scars.toml",
+        "deferral.json",
+        "zone-exclusion.json",
+        "scalp.json",
+    ] {
         assert!(names.contains(&needed.to_string()), "missing example {needed}");
     }
 }
@@ -59,7 +66,10 @@ fn every_example_plans_in_text_and_json() {
             assert!(plan.get(key).is_some(), "{name}: no {key}");
         }
         for finding in plan["screening"]["findings"].as_array().into_iter().flatten() {
-            assert!(finding["sources"].as_array().is_some_and(|s| !s.is_empty()), "{name}: {finding}");
+            assert!(
+                finding["sources"].as_array().is_some_and(|s| !s.is_empty()),
+                "{name}: {finding}"
+            );
         }
         insta::assert_json_snapshot!(format!("json__{name}"), plan);
     }
@@ -70,7 +80,10 @@ fn example_decisions_are_the_ones_each_example_illustrates() {
     let decision = |name: &str| {
         let out = needlepoint(&["plan", "--format", "json", &format!("examples/{name}")]);
         let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        plan["screening"]["decision"].as_str().unwrap_or_default().to_string()
+        plan["screening"]["decision"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     };
     assert_eq!(decision("fine-lines.json"), "proceed");
     assert_eq!(decision("deferral.json"), "defer");
@@ -109,11 +122,30 @@ fn bad_input_exits_2_with_one_line_per_problem_naming_file_and_field() {
     let lines: Vec<String> = stderr(&out).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 4, "{lines:?}");
     let file = path.display().to_string();
-    assert!(lines.iter().all(|l| l.starts_with(&format!("{file}: "))), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains(": date: expected a date that exists")));
-    assert!(lines.iter().any(|l| l.contains(": client.fitzpatrick: expected a whole number from 1 to 6")));
-    assert!(lines.iter().any(|l| l.contains(": device.max_mm: must not be below min_mm")));
-    assert!(lines.iter().any(|l| l.contains(": areas[1]: unknown zone \"elbow\"; valid zone ids: forehead")));
+    assert!(
+        lines.iter().all(|l| l.starts_with(&format!("{file}: "))),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(": date: expected a date that exists"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(": client.fitzpatrick: expected a whole number from 1 to 6"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(": device.max_mm: must not be below min_mm"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(": areas[1]: unknown zone \"elbow\"; valid zone ids: forehead"))
+    );
 }
 
 #[test]
@@ -121,11 +153,19 @@ fn unreadable_files_exit_2() {
     let not_json = write_temp("broken.json", "{ this is not json");
     let out = plan_file(&not_json);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not valid JSON at line 1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not valid JSON at line 1"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = needlepoint(&["plan", "examples/does-not-exist.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("examples/does-not-exist.json: cannot read"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("examples/does-not-exist.json: cannot read"),
+        "{}",
+        stderr(&out)
+    );
 
     let wrong_kind = write_temp("intake.txt", "{}");
     let out = plan_file(&wrong_kind);
@@ -133,7 +173,11 @@ fn unreadable_files_exit_2() {
     assert!(stderr(&out).contains("expected a .json or .toml intake file"));
 
     let out = needlepoint(&["plan", "--format", "pdf", "examples/fine-lines.json"]);
-    assert_eq!(out.status.code(), Some(2), "an unknown option value is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown option value is a usage error"
+    );
 }
 
 #[test]
@@ -156,17 +200,35 @@ fn the_embedded_protocol_exports_and_checks_clean() {
     let text = std::fs::read_to_string(&zones).expect("read");
     let broken = text.replacen("max_mm = 0.75", "max_mm = 0.1", 1);
     std::fs::write(&zones, &broken).expect("write");
-    let line = broken.lines().position(|l| l.contains("max_mm = 0.1")).map(|i| i + 1).expect("line");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("max_mm = 0.1"))
+        .map(|i| i + 1)
+        .expect("line");
     let out = needlepoint(&["protocol", "check", dir_arg]);
     assert_eq!(out.status.code(), Some(2));
-    let expected = format!("{}:{line}: zone[forehead].max_mm: must not be below min_mm (0.25 mm)", zones.display());
+    let expected = format!(
+        "{}:{line}: zone[forehead].max_mm: must not be below min_mm (0.25 mm)",
+        zones.display()
+    );
     assert_eq!(stderr(&out).trim(), expected);
     let out = needlepoint(&["plan", "--protocol", dir_arg, "examples/fine-lines.json"]);
-    assert_eq!(out.status.code(), Some(2), "a broken protocol never loads silently");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a broken protocol never loads silently"
+    );
 
     // A clinic's own wording and figures take effect.
     std::fs::write(&zones, text.replacen("max_mm = 0.75", "max_mm = 0.6", 1)).expect("write");
-    let out = needlepoint(&["plan", "--format", "json", "--protocol", dir_arg, "examples/fine-lines.json"]);
+    let out = needlepoint(&[
+        "plan",
+        "--format",
+        "json",
+        "--protocol",
+        dir_arg,
+        "examples/fine-lines.json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(plan["zones"][0]["zone"], "forehead");
@@ -176,7 +238,11 @@ fn the_embedded_protocol_exports_and_checks_clean() {
     std::fs::write(dir.join("zone.toml"), "").expect("write");
     let out = needlepoint(&["protocol", "check", dir_arg]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("zone.toml: not a protocol file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("zone.toml: not a protocol file"),
+        "{}",
+        stderr(&out)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -190,7 +256,12 @@ fn reading_json_from_standard_input_works() {
         .spawn()
         .expect("spawn");
     let intake = std::fs::read(repo().join("examples/fine-lines.json")).expect("read");
-    child.stdin.take().expect("stdin").write_all(&intake).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&intake)
+        .expect("write");
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");

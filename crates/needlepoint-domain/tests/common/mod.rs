@@ -1,5 +1,5 @@
 //! Helpers shared by the domain's integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several test files; a panic in a test is a failing test
 
 use needlepoint_domain::engine;
 use needlepoint_domain::intake::{Intake, parse};
