@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use needlepoint_domain::intake::{DeviceChoice, Intake};
-use needlepoint_domain::plan::{Decision, Finding, Plan};
+use needlepoint_domain::plan::{AfterCare, Decision, Finding, Plan};
 use needlepoint_domain::protocol::{Effect, Protocol};
 
 const WIDTH: usize = 96;
@@ -274,6 +274,19 @@ fn render_series(out: &mut String, protocol: &Protocol, plan: &Plan) {
     }
 }
 
+/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself.
+fn dated_rows(out: &mut String, items: &[AfterCare]) {
+    for item in items {
+        let _ = writeln!(
+            out,
+            "{} to {}  {}",
+            item.from,
+            item.until,
+            wrap(&item.text, 26, 26)
+        );
+    }
+}
+
 fn render_care(out: &mut String, plan: &Plan) {
     let care = &plan.care;
     section(out, "BEFORE THE SESSION");
@@ -281,25 +294,9 @@ fn render_care(out: &mut String, plan: &Plan) {
         let _ = writeln!(out, "{}  {}", item.on, wrap(&item.text, 12, 12));
     }
     section(out, "AFTER THE SESSION");
-    for item in &care.after {
-        let _ = writeln!(
-            out,
-            "{} to {}  {}",
-            item.from,
-            item.until,
-            wrap(&item.text, 26, 26)
-        );
-    }
+    dated_rows(out, &care.after);
     section(out, "WHAT IS NORMAL");
-    for item in &care.expected {
-        let _ = writeln!(
-            out,
-            "{} to {}  {}",
-            item.from,
-            item.until,
-            wrap(&item.text, 26, 26)
-        );
-    }
+    dated_rows(out, &care.expected);
     section(out, "CONTACT THE CLINIC IF YOU NOTICE");
     for sign in &care.warning_signs {
         let _ = writeln!(out, "- {}", wrap(sign, 2, 2));
