@@ -208,3 +208,27 @@ fn a_missing_or_stray_file_is_reported() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn series_figures_are_bounded_so_dates_stay_computable() {
+    let text = embedded("planning.toml").replacen(
+        "lengthen_for_darker_skin_days = 14",
+        "lengthen_for_darker_skin_days = 4294967295",
+        1,
+    );
+    let problems = load_with("planning.toml", &text).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "series.lengthen_for_darker_skin_days"),
+        "{problems:?}"
+    );
+    let text = embedded("concerns.toml").replacen("interval_max_days = 14", "interval_max_days = 99999", 1);
+    let problems = load_with("concerns.toml", &text).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "concern[hair_loss].interval_max_days"),
+        "{problems:?}"
+    );
+}

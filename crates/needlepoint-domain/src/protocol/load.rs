@@ -11,6 +11,10 @@ use super::raw::{self, RawWhen};
 use super::*;
 use crate::evidence::Evidence;
 
+/// The longest interval, floor or lengthening a protocol may set: two years. Keeps every date
+/// computed from them well inside the calendar.
+const MAX_INTERVAL_DAYS: u32 = 730;
+
 /// One thing wrong with a protocol folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProtocolProblem {
@@ -504,6 +508,13 @@ fn load_concerns(
         let range = check.range(&at, raw.min_mm, raw.max_mm);
         if raw.sessions == 0 || raw.sessions > 52 {
             check.report(&at, "sessions", "must be between 1 and 52");
+        }
+        if raw.interval_max_days > MAX_INTERVAL_DAYS {
+            check.report(
+                &at,
+                "interval_max_days",
+                format!("must be at most {MAX_INTERVAL_DAYS} days"),
+            );
         }
         if raw.interval_min_days == 0 {
             check.report(&at, "interval_min_days", "must be at least 1 day");
@@ -1012,6 +1023,20 @@ fn load_planning(
         path: "series".into(),
     };
     let series = parsed.series.into_inner();
+    if series.floor_days > MAX_INTERVAL_DAYS {
+        check.report(
+            &series_at,
+            "floor_days",
+            format!("must be at most {MAX_INTERVAL_DAYS} days"),
+        );
+    }
+    if series.lengthen_for_darker_skin_days > MAX_INTERVAL_DAYS {
+        check.report(
+            &series_at,
+            "lengthen_for_darker_skin_days",
+            format!("must be at most {MAX_INTERVAL_DAYS} days"),
+        );
+    }
     if series.floor_days == 0 {
         check.report(&series_at, "floor_days", "must be at least 1 day");
     }
