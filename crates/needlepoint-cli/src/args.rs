@@ -31,6 +31,76 @@ pub enum Command {
         #[command(subcommand)]
         command: ProtocolCommand,
     },
+    /// Run the clinic's web application and API.
+    Serve(ServerArgs),
+    /// Start the server on a fresh data folder seeded with a demo clinic, and print the logins.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "NEEDLEPOINT_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// Where the server listens and keeps its data. Each setting can also come from an environment
+/// variable or from a TOML file (`--config`, or `needlepoint.toml` in the data folder).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "NEEDLEPOINT_LISTEN")]
+    pub listen: Option<String>,
+    /// Folder for the database and files; created on first start.
+    #[arg(long, env = "NEEDLEPOINT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL; by default an SQLite file in the data folder.
+    #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// A TOML file with `listen`, `data_dir`, `database_url`, `secure_cookies`, `clinic_name`.
+    #[arg(long, env = "NEEDLEPOINT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Mark cookies Secure (set this when users reach the server over HTTPS).
+    #[arg(long, env = "NEEDLEPOINT_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// A clinic's protocol folder laid over the built-in protocol.
+    #[arg(long, env = "NEEDLEPOINT_PROTOCOL")]
+    pub protocol: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        email: String,
+        /// owner, practitioner or front_desk
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the audit log's hash chain: an edited, inserted or deleted entry is reported.
+    Verify {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

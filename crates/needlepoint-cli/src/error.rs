@@ -23,13 +23,23 @@ pub enum CliError {
     Output(std::io::Error),
     #[error("cannot encode the plan as JSON: {0}")]
     Json(serde_json::Error),
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Server(String),
+    #[error("the audit log does not verify: {0}")]
+    AuditBroken(String),
 }
 
 impl CliError {
     /// 2 for input the user can fix, 1 for anything else.
     pub fn exit_status(&self) -> u8 {
         match self {
-            CliError::Output(_) | CliError::Json(_) | CliError::Write { .. } => 1,
+            CliError::Output(_)
+            | CliError::Json(_)
+            | CliError::Write { .. }
+            | CliError::Server(_)
+            | CliError::AuditBroken(_) => 1,
             _ => 2,
         }
     }

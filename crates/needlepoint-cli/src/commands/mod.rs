@@ -1,11 +1,13 @@
 //! One module per command.
 
+mod admin;
 mod plan;
 mod protocol;
+mod server;
 
 use std::io::Write;
 
-use crate::args::{Cli, Command, ProtocolCommand};
+use crate::args::{AuditCommand, Cli, Command, ProtocolCommand, UserCommand};
 use crate::error::CliError;
 
 pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
@@ -19,5 +21,23 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             ProtocolCommand::Check { dir } => protocol::check(&dir, out),
             ProtocolCommand::Export { dir } => protocol::export(&dir, out),
         },
+        Command::Serve(args) => server::serve(args),
+        Command::Demo { listen } => server::demo(&listen),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    data_dir,
+                    email,
+                    role,
+                    password_stdin: _,
+                },
+        } => admin::add_user(&data_dir, &email, &role, out),
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    data_dir,
+                    database_url,
+                },
+        } => admin::verify_audit(&data_dir, database_url.as_deref(), out),
     }
 }

@@ -1,0 +1,210 @@
+//! `needlepoint serve` and `needlepoint demo`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use needlepoint_store::Store;
+use needlepoint_store_sqlite::SqliteStore;
+use needlepoint_web::{AppState, WebConfig};
+use serde::Deserialize;
+
+use crate::args::ServerArgs;
+use crate::error::CliError;
+use crate::protocol_dir;
+
+/// Settings from an optional TOML file; command-line flags and environment variables win.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    secure_cookies: Option<bool>,
+    clinic_name: Option<String>,
+    protocol: Option<PathBuf>,
+}
+
+pub struct Settings {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub secure_cookies: bool,
+    pub clinic_name: String,
+    pub protocol: Option<PathBuf>,
+}
+
+fn read_file_settings(path: &Path) -> Result<FileSettings, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| CliError::Config(format!("{}: {}", path.display(), e.message())))
+}
+
+pub fn settings(args: ServerArgs) -> Result<Settings, CliError> {
+    let default_dir = PathBuf::from("./needlepoint-data");
+    let file = match (&args.config, &args.data_dir) {
+        (Some(path), _) => read_file_settings(path)?,
+        (None, dir) => {
+            let candidate = dir
+                .clone()
+                .unwrap_or_else(|| default_dir.clone())
+                .join("needlepoint.toml");
+            if candidate.exists() {
+                read_file_settings(&candidate)?
+            } else {
+                FileSettings::default()
+            }
+        }
+    };
+    Ok(Settings {
+        listen: args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into()),
+        data_dir: args.data_dir.or(file.data_dir).unwrap_or(default_dir),
+        database_url: args.database_url.or(file.database_url),
+        secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        clinic_name: file.clinic_name.unwrap_or_else(|| "Needlepoint clinic".into()),
+        protocol: args.protocol.or(file.protocol),
+    })
+}
+
+/// Opens the store the URL names. The default (an SQLite file in the data folder) is created on
+/// first start; an explicit URL must name an existing database, so a typo never starts an empty
+/// clinic.
+pub async fn open_store(data_dir: &Path, database_url: Option<&str>) -> Result<SqliteStore, CliError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| CliError::Write {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    let (url, create) = match database_url {
+        None => (
+            format!("sqlite://{}", data_dir.join("needlepoint.db").display()),
+            true,
+        ),
+        Some(url) if url.starts_with("sqlite:") => (url.to_string(), false),
+        Some(url) => {
+            let scheme = url.split_once("://").map_or(url, |(s, _)| s);
+            return Err(CliError::Config(format!(
+                "--database-url: unsupported scheme `{scheme}`; expected sqlite://PATH (PostgreSQL support is planned)"
+            )));
+        }
+    };
+    SqliteStore::open(&url, create)
+        .await
+        .map_err(|e| CliError::Server(e.to_string()))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Server(format!("cannot start the runtime: {e}")))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if std::env::var("NEEDLEPOINT_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
+    let protocol = protocol_dir::load(settings.protocol.as_deref())?;
+    let store: Arc<dyn Store> =
+        Arc::new(open_store(&settings.data_dir, settings.database_url.as_deref()).await?);
+    let config = WebConfig {
+        secure_cookies: settings.secure_cookies,
+        clinic_name: settings.clinic_name,
+        ..WebConfig::default()
+    };
+    let state = AppState::start(store.clone(), Arc::new(protocol), config)
+        .await
+        .map_err(|e| CliError::Server(e.to_string()))?;
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| CliError::Server(format!("cannot listen on {}: {e}", settings.listen)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| CliError::Server(e.to_string()))?;
+    if demo {
+        let logins = needlepoint_web::demo::seed(&state)
+            .await
+            .map_err(|e| CliError::Server(e.to_string()))?;
+        println!("Needlepoint demo clinic: http://{address}/login");
+        println!(
+            "Data folder (delete it when done): {}",
+            settings.data_dir.display()
+        );
+        println!(
+            "Logins (password for all: {}):",
+            needlepoint_web::demo::DEMO_PASSWORD
+        );
+        for login in logins {
+            println!("  {:<14} {}", login.role, login.email);
+        }
+        println!("Press Ctrl-C to stop.");
+    } else {
+        println!("Needlepoint is listening on http://{address}");
+        if let Some(link) = needlepoint_web::setup_link(store.as_ref())
+            .await
+            .map_err(|e| CliError::Server(e.to_string()))?
+        {
+            println!(
+                "First start: create the owner account at http://{address}{link} (valid for 24 hours, once)"
+            );
+        }
+    }
+    tracing::info!(%address, "listening");
+    needlepoint_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| CliError::Server(e.to_string()))
+}
+
+pub fn serve(args: ServerArgs) -> Result<(), CliError> {
+    init_logging();
+    let settings = settings(args)?;
+    runtime()?.block_on(run(settings, false))
+}
+
+pub fn demo(listen: &str) -> Result<(), CliError> {
+    init_logging();
+    let stamp = jiff::Timestamp::now().as_second();
+    let data_dir = std::env::temp_dir().join(format!("needlepoint-demo-{stamp}-{}", std::process::id()));
+    let settings = Settings {
+        listen: listen.to_string(),
+        data_dir,
+        database_url: None,
+        secure_cookies: false,
+        clinic_name: "Needlepoint demo clinic".into(),
+        protocol: None,
+    };
+    runtime()?.block_on(run(settings, true))
+}
+
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
+    Ok(runtime()?.block_on(future))
+}

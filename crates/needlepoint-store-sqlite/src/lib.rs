@@ -1,0 +1,775 @@
+//! The embedded engine: one SQLite file.
+//!
+//! Durability: WAL journal with `synchronous = FULL`, so a transaction is on disk (the WAL is
+//! fsynced) before the commit returns: every acknowledged write survives a crash or power loss.
+//! `NORMAL` would be faster but may lose the last commits on power loss, which a clinic's records
+//! cannot afford. Writers take the lock up front (`BEGIN IMMEDIATE`) so that the audit chain's
+//! last hash, read inside the transaction, is always the one the new entries follow.
+
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use needlepoint_store::audit::{GENESIS, entry_hash};
+use needlepoint_store::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use rows::{client_from_row, consent_from_row, intake_from_row, template_from_row, user_from_row};
+
+/// SQL assembled from constants and clamped integers only; every value goes in as a bind parameter.
+macro_rules! sql {
+    ($($part:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($part)*))
+    };
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A clinic's records in one SQLite file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn backend(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Duplicate(db.message().to_string())
+        }
+        _ => StoreError::Backend(error.to_string()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (and migrates) the database at `url` (`sqlite://path` or a plain path). With
+    /// `create_if_missing` false a missing file is an error, so a mistyped path never starts an
+    /// empty clinic.
+    pub async fn open(url: &str, create_if_missing: bool) -> StoreResult<SqliteStore> {
+        let url = if url.starts_with("sqlite:") {
+            url.to_string()
+        } else {
+            format!("sqlite://{url}")
+        };
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Backend(format!("invalid SQLite URL {url}: {e}")))?
+            .create_if_missing(create_if_missing)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Backend(format!("cannot open {url}: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrating {url}: {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// The migrations this engine applies, by version (for the cross-engine check).
+    pub fn migration_versions() -> Vec<i64> {
+        MIGRATOR.iter().map(|m| m.version).collect()
+    }
+
+    /// The raw pool, for tests that must tamper with what is stored.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
+    }
+}
+
+/// Appends entries to the audit chain inside the caller's transaction.
+async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) -> StoreResult<()> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let (mut seq, mut prev): (i64, String) = match last {
+        Some(row) => (row.get("seq"), row.get("hash")),
+        None => (0, GENESIS.to_string()),
+    };
+    for entry in entries {
+        seq += 1;
+        let hash = entry_hash(seq, &prev, entry);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, user_id, client_id, action, outcome, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq)
+        .bind(&entry.at)
+        .bind(&entry.user_id)
+        .bind(&entry.client_id)
+        .bind(&entry.action)
+        .bind(&entry.outcome)
+        .bind(&entry.detail)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+fn key(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+fn phone_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The end of a prefix range: every string that starts with `prefix` sorts below it.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+const CLIENT_COLUMNS: &str =
+    "id, given_name, family_name, birth_date, email, phone, version, archived, created_at, updated_at";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)
+            .map(|_| ())
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn create_user(&self, user: NewUser, audit: NewAuditEntry) -> StoreResult<User> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO users (id, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&user.id)
+        .bind(user.email.trim())
+        .bind(user.role.name())
+        .bind(&user.password_hash)
+        .bind(&user.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => {
+                StoreError::Duplicate(format!("a user with email {} exists", user.email))
+            }
+            other => other,
+        })?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(User {
+            id: user.id,
+            email: user.email.trim().to_string(),
+            role: user.role,
+            password_hash: user.password_hash,
+            created_at: user.created_at,
+        })
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email.trim())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY email")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_unix, last_seen_at_unix)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)
+        .map(|_| ())
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(SessionRecord, User)>> {
+        let row = sqlx::query(
+            "SELECT s.user_id AS session_user, s.csrf_token, s.created_at_unix, s.last_seen_at_unix, u.*
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let session = SessionRecord {
+            user_id: row.get("session_user"),
+            csrf_token: row.get("csrf_token"),
+            created_at: row.get("created_at_unix"),
+            last_seen_at: row.get("last_seen_at_unix"),
+        };
+        Ok(Some((session, user_from_row(&row)?)))
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at_unix = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)
+            .map(|_| ())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)
+            .map(|_| ())
+    }
+
+    async fn create_setup_token(&self, token_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at_unix) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)
+            .map(|_| ())
+    }
+
+    async fn consume_setup_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+        max_age_seconds: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE setup_tokens SET used_at_unix = $2
+             WHERE token_hash = $1 AND used_at_unix IS NULL AND created_at_unix >= $3",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(now - max_age_seconds)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn create_client(&self, fields: ClientFields, audit: NewAuditEntry) -> StoreResult<Client> {
+        let id = audit
+            .client_id
+            .clone()
+            .ok_or_else(|| StoreError::Backend("audit entry names no client".into()))?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO clients (id, given_name, family_name, birth_date, email, phone,
+                                  given_key, family_key, email_key, phone_key, version, archived, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11, $11)",
+        )
+        .bind(&id)
+        .bind(&fields.given_name)
+        .bind(&fields.family_name)
+        .bind(&fields.birth_date)
+        .bind(&fields.email)
+        .bind(&fields.phone)
+        .bind(key(&fields.given_name))
+        .bind(key(&fields.family_name))
+        .bind(fields.email.as_deref().map(key))
+        .bind(fields.phone.as_deref().map(phone_key))
+        .bind(&audit.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.client(&id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn client(&self, id: &str) -> StoreResult<Option<Client>> {
+        let row = sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| client_from_row(&r)).transpose()
+    }
+
+    async fn update_client(
+        &self,
+        id: &str,
+        expected_version: i64,
+        fields: ClientFields,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Client> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE clients SET given_name = $3, family_name = $4, birth_date = $5, email = $6, phone = $7,
+                    given_key = $8, family_key = $9, email_key = $10, phone_key = $11,
+                    version = version + 1, updated_at = $12
+             WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(expected_version)
+        .bind(&fields.given_name)
+        .bind(&fields.family_name)
+        .bind(&fields.birth_date)
+        .bind(&fields.email)
+        .bind(&fields.phone)
+        .bind(key(&fields.given_name))
+        .bind(key(&fields.family_name))
+        .bind(fields.email.as_deref().map(key))
+        .bind(fields.phone.as_deref().map(phone_key))
+        .bind(&audit.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM clients WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            return Err(current.map_or(StoreError::NotFound, |current| StoreError::Conflict { current }));
+        }
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.client(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn archive_client(
+        &self,
+        id: &str,
+        expected_version: i64,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Client> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE clients SET archived = 1, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(expected_version)
+        .bind(&audit.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM clients WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            return Err(current.map_or(StoreError::NotFound, |current| StoreError::Conflict { current }));
+        }
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.client(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn search_clients(&self, query: &ClientQuery) -> StoreResult<Vec<Client>> {
+        let text = key(&query.text);
+        let limit = query.limit.clamp(1, 500);
+        let archived = if query.include_archived {
+            ""
+        } else {
+            " AND archived = 0"
+        };
+        let order = " ORDER BY family_key, given_key, id LIMIT ";
+        let digits = phone_key(&text);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let rows = if text.is_empty() {
+            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE 1 = 1{archived}{order}{limit}"))
+                .fetch_all(&self.pool)
+                .await
+        } else if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
+            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE birth_date = $1{archived}{order}{limit}"))
+                .bind(&text)
+                .fetch_all(&self.pool)
+                .await
+        } else if text.contains('@') {
+            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE email_key = $1{archived}{order}{limit}"))
+                .bind(&text)
+                .fetch_all(&self.pool)
+                .await
+        } else if digits.len() >= 4 && digits.len() * 2 >= text.chars().filter(|c| !c.is_whitespace()).count() {
+            sqlx::query(sql!(
+                "SELECT {CLIENT_COLUMNS} FROM clients WHERE phone_key LIKE '%' || $1 || '%'{archived}{order}{limit}"
+            ))
+            .bind(&digits)
+            .fetch_all(&self.pool)
+            .await
+        } else if let [first, second, ..] = words.as_slice() {
+            // "ana silva" or "silva ana": prefixes of both names, either order; index range scans.
+            sqlx::query(sql!(
+                "SELECT {CLIENT_COLUMNS} FROM clients
+                 WHERE ((given_key >= $1 AND given_key < $2 AND family_key >= $3 AND family_key < $4)
+                     OR (family_key >= $1 AND family_key < $2 AND given_key >= $3 AND given_key < $4)){archived}{order}{limit}"
+            ))
+            .bind(*first)
+            .bind(prefix_end(first))
+            .bind(*second)
+            .bind(prefix_end(second))
+            .fetch_all(&self.pool)
+            .await
+        } else {
+            sqlx::query(sql!(
+                "SELECT {CLIENT_COLUMNS} FROM clients
+                 WHERE ((family_key >= $1 AND family_key < $2) OR (given_key >= $1 AND given_key < $2)){archived}{order}{limit}"
+            ))
+            .bind(&text)
+            .bind(prefix_end(&text))
+            .fetch_all(&self.pool)
+            .await
+        }
+        .map_err(backend)?;
+        rows.iter().map(client_from_row).collect()
+    }
+
+    async fn count_clients(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT count(*) FROM clients")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn add_intake(&self, intake: NewIntake, audit: NewAuditEntry) -> StoreResult<IntakeRecord> {
+        let mut tx = self.write_tx().await?;
+        let number: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(number), 0) + 1 FROM intakes WHERE client_id = $1")
+                .bind(&intake.client_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO intakes (id, client_id, number, intake_json, plan_json, decision, protocol_version, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&intake.id)
+        .bind(&intake.client_id)
+        .bind(number)
+        .bind(intake.intake.to_string())
+        .bind(intake.plan.to_string())
+        .bind(&intake.decision)
+        .bind(&intake.protocol_version)
+        .bind(&intake.created_by)
+        .bind(&intake.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(IntakeRecord {
+            id: intake.id,
+            client_id: intake.client_id,
+            number,
+            intake: intake.intake,
+            plan: intake.plan,
+            decision: intake.decision,
+            protocol_version: intake.protocol_version,
+            created_by: intake.created_by,
+            created_at: intake.created_at,
+        })
+    }
+
+    async fn intake(&self, id: &str) -> StoreResult<Option<IntakeRecord>> {
+        let row = sqlx::query("SELECT * FROM intakes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| intake_from_row(&r)).transpose()
+    }
+
+    async fn intakes_for_client(&self, client_id: &str) -> StoreResult<Vec<IntakeRecord>> {
+        let rows = sqlx::query("SELECT * FROM intakes WHERE client_id = $1 ORDER BY number DESC")
+            .bind(client_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(intake_from_row).collect()
+    }
+
+    async fn add_depth_override(
+        &self,
+        change: NewDepthOverride,
+        audit: NewAuditEntry,
+    ) -> StoreResult<DepthOverride> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO depth_overrides (id, intake_id, zone, planned_hundredths, outside_bounds, reason, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&change.id)
+        .bind(&change.intake_id)
+        .bind(&change.zone)
+        .bind(change.planned_hundredths)
+        .bind(change.outside_bounds)
+        .bind(&change.reason)
+        .bind(&change.created_by)
+        .bind(&change.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(DepthOverride {
+            id: change.id,
+            intake_id: change.intake_id,
+            zone: change.zone,
+            planned_hundredths: change.planned_hundredths,
+            outside_bounds: change.outside_bounds,
+            reason: change.reason,
+            created_by: change.created_by,
+            created_at: change.created_at,
+        })
+    }
+
+    async fn depth_overrides(&self, intake_id: &str) -> StoreResult<Vec<DepthOverride>> {
+        let rows = sqlx::query("SELECT * FROM depth_overrides WHERE intake_id = $1 ORDER BY created_at, id")
+            .bind(intake_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows
+            .iter()
+            .map(|r| DepthOverride {
+                id: r.get("id"),
+                intake_id: r.get("intake_id"),
+                zone: r.get("zone"),
+                planned_hundredths: r.get("planned_hundredths"),
+                outside_bounds: r.get("outside_bounds"),
+                reason: r.get("reason"),
+                created_by: r.get("created_by"),
+                created_at: r.get("created_at"),
+            })
+            .collect())
+    }
+
+    async fn ensure_consent_template(&self, template: NewConsentTemplate) -> StoreResult<ConsentTemplate> {
+        let sha = hex_sha256(&template.body);
+        let mut tx = self.write_tx().await?;
+        let current =
+            sqlx::query("SELECT * FROM consent_templates WHERE kind = $1 ORDER BY version DESC LIMIT 1")
+                .bind(template.kind.name())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if let Some(row) = &current {
+            let existing = template_from_row(row)?;
+            if existing.sha256 == sha {
+                return Ok(existing);
+            }
+        }
+        let version = current.as_ref().map_or(1, |r| r.get::<i64, _>("version") + 1);
+        sqlx::query(
+            "INSERT INTO consent_templates (id, kind, version, title, body, sha256, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&template.id)
+        .bind(template.kind.name())
+        .bind(version)
+        .bind(&template.title)
+        .bind(&template.body)
+        .bind(&sha)
+        .bind(&template.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(ConsentTemplate {
+            id: template.id,
+            kind: template.kind,
+            version,
+            title: template.title,
+            body: template.body,
+            sha256: sha,
+            created_at: template.created_at,
+        })
+    }
+
+    async fn current_consent_template(&self, kind: ConsentKind) -> StoreResult<Option<ConsentTemplate>> {
+        let row =
+            sqlx::query("SELECT * FROM consent_templates WHERE kind = $1 ORDER BY version DESC LIMIT 1")
+                .bind(kind.name())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        row.map(|r| template_from_row(&r)).transpose()
+    }
+
+    async fn consent_template(&self, id: &str) -> StoreResult<Option<ConsentTemplate>> {
+        let row = sqlx::query("SELECT * FROM consent_templates WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| template_from_row(&r)).transpose()
+    }
+
+    async fn add_consent(&self, consent: NewConsent, audit: NewAuditEntry) -> StoreResult<Consent> {
+        let mut tx = self.write_tx().await?;
+        let sha: Option<String> = sqlx::query_scalar("SELECT sha256 FROM consent_templates WHERE id = $1")
+            .bind(&consent.template_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let sha = sha.ok_or(StoreError::NotFound)?;
+        let scopes =
+            serde_json::to_string(&consent.scopes).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO consents (id, client_id, template_id, text_sha256, scopes_json, signer_name, signature_svg,
+                                   witness_user_id, signed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&consent.id)
+        .bind(&consent.client_id)
+        .bind(&consent.template_id)
+        .bind(&sha)
+        .bind(&scopes)
+        .bind(&consent.signer_name)
+        .bind(&consent.signature_svg)
+        .bind(&consent.witness_user_id)
+        .bind(&consent.signed_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.consent(&consent.id).await
+    }
+
+    async fn consents_for_client(&self, client_id: &str) -> StoreResult<Vec<Consent>> {
+        let rows = sqlx::query(sql!(
+            "{CONSENT_SELECT} WHERE c.client_id = $1 ORDER BY c.signed_at DESC, c.id"
+        ))
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(consent_from_row).collect()
+    }
+
+    async fn withdraw_consent(
+        &self,
+        withdrawal: ConsentWithdrawal,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Consent> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE consents SET withdrawn_at = $2, withdrawn_by = $3, withdrawal_reason = $4
+             WHERE id = $1 AND withdrawn_at IS NULL",
+        )
+        .bind(&withdrawal.consent_id)
+        .bind(&withdrawal.withdrawn_at)
+        .bind(&withdrawal.withdrawn_by)
+        .bind(&withdrawal.reason)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM consents WHERE id = $1")
+                .bind(&withdrawal.consent_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            return Err(if exists.is_some() {
+                StoreError::Conflict { current: 0 }
+            } else {
+                StoreError::NotFound
+            });
+        }
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.consent(&withdrawal.consent_id).await
+    }
+
+    async fn append_audit(&self, entries: Vec<NewAuditEntry>) -> StoreResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        append_chain(&mut tx, &entries).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let limit = filter.limit.clamp(1, 1000);
+        let rows = sqlx::query(sql!(
+            "SELECT * FROM audit_log
+             WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR user_id = $2)
+             ORDER BY seq DESC LIMIT {limit}"
+        ))
+        .bind(&filter.client_id)
+        .bind(&filter.user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows.iter().map(rows::audit_from_row).collect())
+    }
+
+    async fn audit_chain(&self) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(rows::audit_from_row).collect())
+    }
+}
+
+const CONSENT_SELECT: &str = "SELECT c.*, t.kind, t.version AS template_version FROM consents c
+     JOIN consent_templates t ON t.id = c.template_id";
+
+impl SqliteStore {
+    async fn consent(&self, id: &str) -> StoreResult<Consent> {
+        let row = sqlx::query(sql!("{CONSENT_SELECT} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| consent_from_row(&r))
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+fn hex_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
+}

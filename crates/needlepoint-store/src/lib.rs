@@ -1,0 +1,107 @@
+//! The storage port. The web layer and the command line talk to a [`Store`]; each database engine
+//! implements it in its own crate (`needlepoint-store-sqlite` now, PostgreSQL later), and one
+//! conformance story tests them all.
+
+pub mod audit;
+mod records;
+
+pub use records::*;
+
+use async_trait::async_trait;
+
+/// Everything that can go wrong in storage, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the record first: the caller's version is stale.
+    #[error("the record was changed by someone else (now at version {current})")]
+    Conflict { current: i64 },
+    /// A uniqueness rule: e.g. an email already in use.
+    #[error("{0}")]
+    Duplicate(String),
+    /// The database failed; the write did not happen.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The clinic's records. Every write of health data takes the audit entry that describes it and
+/// commits both in one transaction: a write is never stored without its audit entry.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Is the database reachable?
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Users and sessions.
+    async fn count_users(&self) -> StoreResult<i64>;
+    async fn create_user(&self, user: NewUser, audit: NewAuditEntry) -> StoreResult<User>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(SessionRecord, User)>>;
+    async fn touch_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn create_setup_token(&self, token_hash: &str, now: i64) -> StoreResult<()>;
+    /// Marks a setup token used; false when it does not exist, was used, or has expired.
+    async fn consume_setup_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+        max_age_seconds: i64,
+    ) -> StoreResult<bool>;
+
+    // Clients.
+    async fn create_client(&self, client: ClientFields, audit: NewAuditEntry) -> StoreResult<Client>;
+    async fn client(&self, id: &str) -> StoreResult<Option<Client>>;
+    /// Replaces a client's fields if `expected_version` is still current.
+    async fn update_client(
+        &self,
+        id: &str,
+        expected_version: i64,
+        fields: ClientFields,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Client>;
+    /// Archives (never deletes) a client if `expected_version` is still current.
+    async fn archive_client(
+        &self,
+        id: &str,
+        expected_version: i64,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Client>;
+    async fn search_clients(&self, query: &ClientQuery) -> StoreResult<Vec<Client>>;
+    async fn count_clients(&self) -> StoreResult<i64>;
+
+    // Intakes and their plans: immutable, numbered per client.
+    async fn add_intake(&self, intake: NewIntake, audit: NewAuditEntry) -> StoreResult<IntakeRecord>;
+    async fn intake(&self, id: &str) -> StoreResult<Option<IntakeRecord>>;
+    async fn intakes_for_client(&self, client_id: &str) -> StoreResult<Vec<IntakeRecord>>;
+    async fn add_depth_override(
+        &self,
+        change: NewDepthOverride,
+        audit: NewAuditEntry,
+    ) -> StoreResult<DepthOverride>;
+    async fn depth_overrides(&self, intake_id: &str) -> StoreResult<Vec<DepthOverride>>;
+
+    // Consent.
+    /// Adds the template unless one with the same kind and text already exists; returns the current one.
+    async fn ensure_consent_template(&self, template: NewConsentTemplate) -> StoreResult<ConsentTemplate>;
+    async fn current_consent_template(&self, kind: ConsentKind) -> StoreResult<Option<ConsentTemplate>>;
+    async fn consent_template(&self, id: &str) -> StoreResult<Option<ConsentTemplate>>;
+    async fn add_consent(&self, consent: NewConsent, audit: NewAuditEntry) -> StoreResult<Consent>;
+    async fn consents_for_client(&self, client_id: &str) -> StoreResult<Vec<Consent>>;
+    async fn withdraw_consent(
+        &self,
+        withdrawal: ConsentWithdrawal,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Consent>;
+
+    // Audit.
+    /// Appends entries to the chain in one commit; returns when they are durable.
+    async fn append_audit(&self, entries: Vec<NewAuditEntry>) -> StoreResult<()>;
+    async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+    /// Every entry in order, for verification.
+    async fn audit_chain(&self) -> StoreResult<Vec<AuditEntry>>;
+}

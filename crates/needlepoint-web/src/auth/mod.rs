@@ -1,0 +1,8 @@
+//! Who is asking, and may they.
+
+pub mod csrf;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+pub use session::CurrentUser;

@@ -1,0 +1,156 @@
+//! One error type for every handler, mapped once to a status and a JSON or HTML body. Internal
+//! details are logged with the request id, never sent.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use needlepoint_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("sign in to continue")]
+    Unauthenticated,
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
+    #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
+    Throttled { retry_after_seconds: u64 },
+    #[error("the form has expired or came from another site; reload the page and try again")]
+    Csrf,
+    #[error("the request is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("something went wrong on our side; nothing was saved")]
+    Internal(String),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable snake_case code, e.g. `version_conflict`.
+    pub error: &'static str,
+    pub message: String,
+    /// Field path → problem, for input that cannot be used.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl AppError {
+    pub fn invalid(message: impl Into<String>, fields: BTreeMap<String, String>) -> AppError {
+        AppError::Invalid {
+            message: message.into(),
+            fields,
+        }
+    }
+
+    pub fn field(path: &str, problem: impl Into<String>) -> AppError {
+        let mut fields = BTreeMap::new();
+        fields.insert(path.to_string(), problem.into());
+        AppError::invalid("the input cannot be used", fields)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { .. } => "version_conflict",
+            AppError::Invalid { .. } => "invalid_input",
+            AppError::Throttled { .. } => "too_many_attempts",
+            AppError::Csrf => "csrf_failed",
+            AppError::TooLarge { .. } => "payload_too_large",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.code(),
+            message: self.to_string(),
+            fields: match self {
+                AppError::Invalid { fields, .. } => fields.clone(),
+                _ => BTreeMap::new(),
+            },
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { current } => AppError::Conflict {
+                message: format!(
+                    "someone else changed this record while you were editing it (it is now at version {current}); reload to see their changes, then apply yours again"
+                ),
+            },
+            StoreError::Duplicate(message) => AppError::Conflict { message },
+            StoreError::Backend(detail) => AppError::Internal(detail),
+        }
+    }
+}
+
+/// JSON errors for the API.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let AppError::Throttled { retry_after_seconds } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// The same errors as pages, for the browser.
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> PageError {
+        PageError(error)
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        if let AppError::Internal(detail) = &error {
+            tracing::error!(%detail, "page failed");
+        }
+        if matches!(error, AppError::Unauthenticated) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        (error.status(), crate::ui::layout::error_page(&error)).into_response()
+    }
+}

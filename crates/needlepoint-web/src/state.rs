@@ -1,0 +1,61 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use needlepoint_domain::protocol::Protocol;
+use needlepoint_store::{Store, StoreError};
+
+use crate::audit_sink::AuditSink;
+use crate::auth::throttle::LoginThrottle;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout_seconds: i64,
+    /// A session ends this long after login, whatever happens.
+    pub absolute_timeout_seconds: i64,
+    /// The clinic's name, shown in the pages.
+    pub clinic_name: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig {
+            secure_cookies: false,
+            idle_timeout_seconds: 30 * 60,
+            absolute_timeout_seconds: 12 * 60 * 60,
+            clinic_name: "Needlepoint clinic".into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub protocol: Arc<Protocol>,
+    pub audit: AuditSink,
+    pub config: Arc<WebConfig>,
+    pub(crate) throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    /// Prepares the application: stores the current consent texts and starts the audit writer on
+    /// the current Tokio runtime.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        protocol: Arc<Protocol>,
+        config: WebConfig,
+    ) -> Result<AppState, StoreError> {
+        crate::usecases::consents::ensure_templates(store.as_ref(), &protocol).await?;
+        Ok(AppState {
+            audit: AuditSink::start(store.clone()),
+            store,
+            protocol,
+            config: Arc::new(config),
+            throttle: Arc::new(LoginThrottle::default()),
+        })
+    }
+}

@@ -1,0 +1,306 @@
+//! Client pages: search, create, view, edit, archive.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use needlepoint_store::{Client, ConsentKind};
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::routes::Access;
+use crate::state::AppState;
+use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
+use crate::ui::layout::page;
+use crate::usecases::clients::{self, ClientInput};
+
+pub async fn home(user: Result<CurrentUser, AppError>) -> Redirect {
+    Redirect::to(if user.is_ok() { "/clients" } else { "/login" })
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<SearchQuery>,
+) -> Result<Markup, PageError> {
+    user.require(&state, Access::Staff, None).await?;
+    let text = query.q.unwrap_or_default();
+    let found = clients::search(&state, &user, &text, false).await?;
+    Ok(page(
+        "Clients",
+        Some(&user),
+        html! {
+            form.search role="search" method="get" action="/clients" {
+                label for="q" { "Find a client by name, phone, email or date of birth (YYYY-MM-DD)" }
+                div.row {
+                    input #q type="search" name="q" value=(text) autocomplete="off";
+                    button type="submit" { "Search" }
+                }
+            }
+            p { a.button href="/clients/new" { "New client" } }
+            @if found.is_empty() {
+                p { "No clients match." }
+            } @else {
+                table {
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Date of birth" } th scope="col" { "Phone" } th scope="col" { "Email" } } }
+                    tbody {
+                        @for c in &found {
+                            tr {
+                                td { a href=(format!("/clients/{}", c.id)) { (c.fields.family_name) ", " (c.fields.given_name) } }
+                                td { (c.fields.birth_date) }
+                                td { (c.fields.phone.as_deref().unwrap_or("")) }
+                                td { (c.fields.email.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn client_form(
+    user: &CurrentUser,
+    action: &str,
+    input: &ClientInput,
+    version: Option<i64>,
+    error: Option<&AppError>,
+) -> Markup {
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    html! {
+        (error_summary(error))
+        form.card method="post" action=(action) {
+            (csrf_field(user))
+            @if let Some(v) = version { input type="hidden" name="version" value=(v); }
+            label for="given_name" { "Given name" }
+            input #given_name name="given_name" value=(value(&input.given_name)) required autocomplete="off";
+            (field_error(error, "given_name"))
+            label for="family_name" { "Family name" }
+            input #family_name name="family_name" value=(value(&input.family_name)) required autocomplete="off";
+            (field_error(error, "family_name"))
+            label for="birth_date" { "Date of birth" }
+            input #birth_date type="date" name="birth_date" value=(value(&input.birth_date)) required;
+            (field_error(error, "birth_date"))
+            label for="phone" { "Phone" }
+            input #phone type="tel" name="phone" value=(value(&input.phone)) autocomplete="off";
+            (field_error(error, "phone"))
+            label for="email" { "Email" }
+            input #email type="email" name="email" value=(value(&input.email)) autocomplete="off";
+            (field_error(error, "email"))
+            button type="submit" { "Save" }
+        }
+    }
+}
+
+fn input_from(pairs: &Pairs) -> ClientInput {
+    ClientInput {
+        given_name: pairs.text("given_name"),
+        family_name: pairs.text("family_name"),
+        birth_date: pairs.text("birth_date"),
+        email: pairs.text("email"),
+        phone: pairs.text("phone"),
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
+    user.require(&state, Access::Staff, None).await?;
+    Ok(page(
+        "New client",
+        Some(&user),
+        client_form(&user, "/clients", &ClientInput::default(), None, None),
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.require(&state, Access::Staff, None).await?;
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let input = input_from(&pairs);
+    match clients::create(&state, &user, &input).await {
+        Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
+        Err(error @ AppError::Invalid { .. }) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(
+                "New client",
+                Some(&user),
+                client_form(&user, "/clients", &input, None, Some(&error)),
+            ),
+        )
+            .into_response()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn details(client: &Client) -> Markup {
+    html! {
+        dl.details {
+            dt { "Date of birth" } dd { (client.fields.birth_date) }
+            dt { "Phone" } dd { (client.fields.phone.as_deref().unwrap_or("—")) }
+            dt { "Email" } dd { (client.fields.email.as_deref().unwrap_or("—")) }
+            dt { "Record" } dd { "version " (client.version) @if client.archived { " · archived" } }
+        }
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    user.require(&state, Access::Staff, Some(&id)).await?;
+    let client = clients::read(&state, &user, &id).await?;
+    let clinical = user.role().is_clinical();
+    let (intakes, consents) = if clinical {
+        (
+            crate::usecases::intakes::list(&state, &user, &id).await?,
+            crate::usecases::consents::list(&state, &user, &id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let title = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    Ok(page(
+        &title,
+        Some(&user),
+        html! {
+            (details(&client))
+            div.actions {
+                a.button href=(format!("/clients/{id}/edit")) { "Edit details" }
+                @if clinical && !client.archived { a.button.primary href=(format!("/clients/{id}/intakes/new")) { "New intake" } }
+            }
+            @if clinical {
+                section aria-labelledby="intakes-h" {
+                    h2 #intakes-h { "Intakes and plans" }
+                    @if intakes.is_empty() { p { "No intake yet." } }
+                    ul.list {
+                        @for i in &intakes {
+                            li { a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) } " · " (i.created_at.get(..10).unwrap_or(&i.created_at)) " · " span.decision { (i.decision.replace('_', " ")) } }
+                        }
+                    }
+                }
+                section aria-labelledby="consent-h" {
+                    h2 #consent-h { "Consent" }
+                    @if consents.is_empty() { p { "No consent on file." } }
+                    ul.list {
+                        @for c in &consents {
+                            li {
+                                (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
+                                " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (c.signed_at.get(..10).unwrap_or(&c.signed_at))
+                                @if !c.scopes.is_empty() { " · " (c.scopes.join(", ")) }
+                                @if let Some(at) = &c.withdrawn_at {
+                                    " · " strong { "withdrawn " (at.get(..10).unwrap_or(at)) }
+                                } @else {
+                                    form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
+                                        (csrf_field(&user))
+                                        label for=(format!("reason-{}", c.id)) { "Reason" }
+                                        input id=(format!("reason-{}", c.id)) name="reason" required;
+                                        button.secondary type="submit" { "Withdraw" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    div.actions {
+                        a.button href=(format!("/clients/{id}/consents/new?kind=treatment")) { "Sign treatment consent" }
+                        a.button href=(format!("/clients/{id}/consents/new?kind=photo")) { "Sign photo consent" }
+                    }
+                }
+            }
+            @if !client.archived {
+                form.inline method="post" action=(format!("/clients/{id}/archive")) {
+                    (csrf_field(&user))
+                    input type="hidden" name="version" value=(client.version);
+                    button.secondary type="submit" { "Archive this client (records are kept)" }
+                }
+            }
+        },
+    ))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    user.require(&state, Access::Staff, Some(&id)).await?;
+    let client = clients::read(&state, &user, &id).await?;
+    let f = &client.fields;
+    let input = ClientInput {
+        given_name: Some(f.given_name.clone()),
+        family_name: Some(f.family_name.clone()),
+        birth_date: Some(f.birth_date.clone()),
+        email: f.email.clone(),
+        phone: f.phone.clone(),
+    };
+    Ok(page(
+        "Edit client",
+        Some(&user),
+        client_form(
+            &user,
+            &format!("/clients/{id}/edit"),
+            &input,
+            Some(client.version),
+            None,
+        ),
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.require(&state, Access::Staff, Some(&id)).await?;
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let input = input_from(&pairs);
+    let version = pairs.get("version").and_then(|v| v.parse().ok());
+    match clients::update(&state, &user, &id, version, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}")).into_response()),
+        Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok((
+            error.status(),
+            page(
+                "Edit client",
+                Some(&user),
+                client_form(
+                    &user,
+                    &format!("/clients/{id}/edit"),
+                    &input,
+                    version,
+                    Some(&error),
+                ),
+            ),
+        )
+            .into_response()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.require(&state, Access::Staff, Some(&id)).await?;
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let version = pairs
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or(AppError::field("version", "required"))?;
+    clients::archive(&state, &user, &id, version).await?;
+    Ok(Redirect::to(&format!("/clients/{id}")).into_response())
+}

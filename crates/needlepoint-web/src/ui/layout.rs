@@ -1,0 +1,71 @@
+//! The page shell, error pages and the fallback.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+use needlepoint_store::Role;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::ui::form::csrf_field;
+
+pub fn page(title: &str, user: Option<&CurrentUser>, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Needlepoint" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href="/" { "Needlepoint" }
+                    @if let Some(user) = user {
+                        nav aria-label="Main" {
+                            a href="/clients" { "Clients" }
+                            @if user.role() == Role::Owner {
+                                a href="/users" { "Users" }
+                                a href="/audit" { "Audit log" }
+                            }
+                        }
+                        form.logout method="post" action="/logout" {
+                            (csrf_field(user))
+                            span.who { (user.user.email) " · " (user.role().label()) }
+                            button.link type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main id="main" { h1 { (title) } (content) }
+                footer { p { "Microneedling is minimally invasive. Needlepoint supports the practitioner's judgement; it does not diagnose." } }
+            }
+        }
+    }
+}
+
+pub fn error_page(error: &AppError) -> Markup {
+    let title = match error {
+        AppError::NotFound => "Not found",
+        AppError::Forbidden => "Not allowed",
+        AppError::Conflict { .. } => "Changed by someone else",
+        AppError::Invalid { .. } => "Please check the form",
+        AppError::Csrf => "Form expired",
+        AppError::Throttled { .. } => "Too many attempts",
+        _ => "Something went wrong",
+    };
+    page(
+        title,
+        None,
+        html! {
+            (crate::ui::form::error_summary(Some(error)))
+            p { a href="/" { "Back to the start" } }
+        },
+    )
+}
+
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, error_page(&AppError::NotFound)).into_response()
+}

@@ -1,0 +1,13 @@
+//! Server-rendered pages (maud). They work without JavaScript; `app.js` only adds the zone map's
+//! clicks and the drawn signature.
+
+pub mod admin;
+pub mod clients;
+pub mod consent;
+pub mod form;
+pub mod intake;
+pub mod layout;
+pub mod login;
+pub mod plan_view;
+pub mod setup;
+pub mod zonemap;
