@@ -435,8 +435,9 @@ impl Store for SqliteStore {
             .bind(&digits)
             .fetch_all(&self.pool)
             .await
-        } else if let [first, second, ..] = words.as_slice() {
-            // "ana silva" or "silva ana": prefixes of both names, either order; index range scans.
+        } else if let (Some(first), Some(second), true) = (words.first(), words.last(), words.len() > 1) {
+            // "ana silva", "silva ana" or "ana maria silva": the first and last words as prefixes of
+            // the given and family names, either way round; index range scans.
             sqlx::query(sql!(
                 "SELECT {CLIENT_COLUMNS} FROM clients
                  WHERE ((given_key >= $1 AND given_key < $2 AND family_key >= $3 AND family_key < $4)

@@ -149,7 +149,8 @@ impl IntoResponse for PageError {
             tracing::error!(%detail, "page failed");
         }
         if matches!(error, AppError::Unauthenticated) {
-            return axum::response::Redirect::to("/login").into_response();
+            // 401 with the sign-in form, so a bookmarked page leads straight to signing in.
+            return (StatusCode::UNAUTHORIZED, crate::ui::login::login_form(None, "")).into_response();
         }
         (error.status(), crate::ui::layout::error_page(&error)).into_response()
     }

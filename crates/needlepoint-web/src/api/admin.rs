@@ -8,9 +8,8 @@ use needlepoint_store::{AuditEntry, AuditFilter, User};
 use serde::{Deserialize, Serialize};
 
 use super::JsonBody;
-use crate::auth::CurrentUser;
+use crate::auth::access::Owner;
 use crate::error::AppError;
-use crate::routes::Access;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -23,10 +22,9 @@ pub struct AuditParams {
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = Vec<Object>)))]
 pub async fn audit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Owner(user): Owner,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    user.require(&state, Access::Owner, None).await?;
     let filter = AuditFilter {
         client_id: params.client_id.clone(),
         user_id: params.user_id,
@@ -53,11 +51,7 @@ pub struct Verification {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = Verification)))]
-pub async fn verify(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Json<Verification>, AppError> {
-    user.require(&state, Access::Owner, None).await?;
+pub async fn verify(State(state): State<AppState>, _owner: Owner) -> Result<Json<Verification>, AppError> {
     let chain = state.store.audit_chain().await?;
     Ok(Json(match verify_chain(&chain) {
         Ok(entries) => Verification {
@@ -74,8 +68,7 @@ pub async fn verify(
 }
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<Object>)))]
-pub async fn users(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<User>>, AppError> {
-    user.require(&state, Access::Owner, None).await?;
+pub async fn users(State(state): State<AppState>, _owner: Owner) -> Result<Json<Vec<User>>, AppError> {
     Ok(Json(state.store.list_users().await?))
 }
 
@@ -91,10 +84,9 @@ pub struct NewUserBody {
     responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_user(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Owner(user): Owner,
     JsonBody(body): JsonBody<NewUserBody>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
-    user.require(&state, Access::Owner, None).await?;
     let created = crate::usecases::users::create(
         state.store.as_ref(),
         Some(&user.user.id),

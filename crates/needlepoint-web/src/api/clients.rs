@@ -7,9 +7,8 @@ use needlepoint_store::Client;
 use serde::{Deserialize, Serialize};
 
 use super::JsonBody;
-use crate::auth::CurrentUser;
+use crate::auth::access::Staff;
 use crate::error::AppError;
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::usecases::clients::{self, ClientInput};
 
@@ -63,10 +62,9 @@ pub struct ClientList {
     responses((status = 200, body = ClientList), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ClientList>, AppError> {
-    user.require(&state, Access::Staff, None).await?;
     let found = clients::search(
         &state,
         &user,
@@ -83,10 +81,9 @@ pub async fn search(
     responses((status = 201, body = ClientOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     JsonBody(input): JsonBody<ClientInput>,
 ) -> Result<(StatusCode, Json<ClientOut>), AppError> {
-    user.require(&state, Access::Staff, None).await?;
     let client = clients::create(&state, &user, &input).await?;
     Ok((StatusCode::CREATED, Json(client.into())))
 }
@@ -95,10 +92,9 @@ pub async fn create(
     responses((status = 200, body = ClientOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ClientOut>, AppError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     Ok(Json(clients::read(&state, &user, &id).await?.into()))
 }
 
@@ -115,11 +111,10 @@ pub struct ClientEdit {
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
     JsonBody(edit): JsonBody<ClientEdit>,
 ) -> Result<Json<ClientOut>, AppError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     Ok(Json(
         clients::update(&state, &user, &id, edit.version, &edit.fields)
             .await?
@@ -136,11 +131,10 @@ pub struct VersionOnly {
     responses((status = 200, body = ClientOut), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn archive(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<VersionOnly>,
 ) -> Result<Json<ClientOut>, AppError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     Ok(Json(
         clients::archive(&state, &user, &id, body.version).await?.into(),
     ))

@@ -7,9 +7,8 @@ use needlepoint_store::{Consent, ConsentKind, ConsentTemplate};
 use serde::Deserialize;
 
 use super::JsonBody;
-use crate::auth::CurrentUser;
+use crate::auth::access::Clinical;
 use crate::error::AppError;
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::usecases::consents::{self, SignInput};
 
@@ -17,10 +16,9 @@ use crate::usecases::consents::{self, SignInput};
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn template(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _clinician: Clinical,
     Path(kind): Path<String>,
 ) -> Result<Json<ConsentTemplate>, AppError> {
-    user.require(&state, Access::Clinical, None).await?;
     let kind = ConsentKind::from_name(&kind).ok_or(AppError::NotFound)?;
     Ok(Json(consents::current_template(&state, kind).await?))
 }
@@ -29,10 +27,9 @@ pub async fn template(
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(client_id): Path<String>,
 ) -> Result<Json<Vec<Consent>>, AppError> {
-    user.require(&state, Access::Clinical, Some(&client_id)).await?;
     Ok(Json(consents::list(&state, &user, &client_id).await?))
 }
 
@@ -41,11 +38,10 @@ pub async fn list(
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(client_id): Path<String>,
     JsonBody(input): JsonBody<SignInput>,
 ) -> Result<(StatusCode, Json<Consent>), AppError> {
-    user.require(&state, Access::Clinical, Some(&client_id)).await?;
     Ok((
         StatusCode::CREATED,
         Json(consents::sign(&state, &user, &client_id, &input).await?),
@@ -61,10 +57,9 @@ pub struct Withdrawal {
     responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Withdrawal>,
 ) -> Result<Json<Consent>, AppError> {
-    user.require(&state, Access::Clinical, None).await?;
     Ok(Json(consents::withdraw(&state, &user, &id, &body.reason).await?))
 }

@@ -7,9 +7,8 @@ use needlepoint_store::{DepthOverride, IntakeRecord};
 use serde::{Deserialize, Serialize};
 
 use super::JsonBody;
-use crate::auth::CurrentUser;
+use crate::auth::access::Clinical;
 use crate::error::AppError;
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::usecases::intakes;
 
@@ -29,11 +28,10 @@ pub struct IntakeCreated {
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(client_id): Path<String>,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<(StatusCode, Json<IntakeCreated>), AppError> {
-    user.require(&state, Access::Clinical, Some(&client_id)).await?;
     let (record, plan) = intakes::create(&state, &user, &client_id, &body).await?;
     let plan = serde_json::to_value(&plan).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
@@ -73,10 +71,9 @@ impl From<IntakeRecord> for IntakeSummary {
     responses((status = 200, body = Vec<IntakeSummary>)))]
 pub async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(client_id): Path<String>,
 ) -> Result<Json<Vec<IntakeSummary>>, AppError> {
-    user.require(&state, Access::Clinical, Some(&client_id)).await?;
     let list = intakes::list(&state, &user, &client_id).await?;
     Ok(Json(list.into_iter().map(IntakeSummary::from).collect()))
 }
@@ -103,10 +100,9 @@ pub struct IntakeOut {
     responses((status = 200, body = IntakeOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
 ) -> Result<Json<IntakeOut>, AppError> {
-    user.require(&state, Access::Clinical, None).await?;
     let view = intakes::read(&state, &user, &id).await?;
     let can_proceed = view.can_proceed();
     let r = view.record;
@@ -136,11 +132,10 @@ pub struct DepthChange {
     responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn override_depth(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     JsonBody(change): JsonBody<DepthChange>,
 ) -> Result<(StatusCode, Json<DepthOverride>), AppError> {
-    user.require(&state, Access::Clinical, None).await?;
     let recorded = intakes::adjust_depth(
         &state,
         &user,

@@ -1,5 +1,6 @@
 //! Who is asking, and may they.
 
+pub mod access;
 pub mod csrf;
 pub mod password;
 pub mod session;

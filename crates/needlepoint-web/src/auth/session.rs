@@ -8,7 +8,6 @@ use needlepoint_store::{NewAuditEntry, NewSession, Role, User};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
-use crate::routes::Access;
 use crate::state::AppState;
 
 pub const COOKIE_NAME: &str = "np_session";
@@ -94,23 +93,6 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn role(&self) -> Role {
         self.user.role
-    }
-
-    /// Allows the request if the role may do this; otherwise records the refusal and fails with 403.
-    pub async fn require(
-        &self,
-        state: &AppState,
-        access: Access,
-        client_id: Option<&str>,
-    ) -> Result<(), AppError> {
-        if access.allows(self.user.role) {
-            return Ok(());
-        }
-        state
-            .audit
-            .record(self.audit_entry("access", "denied", client_id, access.describe()))
-            .await?;
-        Err(AppError::Forbidden)
     }
 
     pub fn audit_entry(

@@ -9,8 +9,8 @@ use needlepoint_store::{AuditFilter, Role};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
+use crate::auth::access::Owner;
 use crate::error::{AppError, PageError};
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
@@ -23,10 +23,9 @@ pub struct AuditQuery {
 
 pub async fn audit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Owner(user): Owner,
     Query(q): Query<AuditQuery>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Owner, None).await?;
     let filter = AuditFilter {
         client_id: q.client_id.clone().filter(|v| !v.is_empty()),
         user_id: q.user_id.clone().filter(|v| !v.is_empty()),
@@ -87,17 +86,15 @@ fn users_page(user: &CurrentUser, users: &[needlepoint_store::User], error: Opti
     )
 }
 
-pub async fn users(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
-    user.require(&state, Access::Owner, None).await?;
+pub async fn users(State(state): State<AppState>, Owner(user): Owner) -> Result<Markup, PageError> {
     Ok(users_page(&user, &state.store.list_users().await?, None))
 }
 
 pub async fn add_user(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Owner(user): Owner,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Owner, None).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let result = crate::usecases::users::create(

@@ -9,15 +9,15 @@ use needlepoint_store::{Client, ConsentKind};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
+use crate::auth::access::Staff;
 use crate::error::{AppError, PageError};
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
 use crate::usecases::clients::{self, ClientInput};
 
-pub async fn home(user: Result<CurrentUser, AppError>) -> Redirect {
-    Redirect::to(if user.is_ok() { "/clients" } else { "/login" })
+pub async fn home(_staff: Staff) -> Redirect {
+    Redirect::to("/clients")
 }
 
 #[derive(Deserialize)]
@@ -27,10 +27,9 @@ pub struct SearchQuery {
 
 pub async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Query(query): Query<SearchQuery>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Staff, None).await?;
     let text = query.q.unwrap_or_default();
     let found = clients::search(&state, &user, &text, false).await?;
     Ok(page(
@@ -109,8 +108,7 @@ fn input_from(pairs: &Pairs) -> ClientInput {
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
-    user.require(&state, Access::Staff, None).await?;
+pub async fn new_form(Staff(user): Staff) -> Result<Markup, PageError> {
     Ok(page(
         "New client",
         Some(&user),
@@ -120,10 +118,9 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Resul
 
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Staff, None).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
@@ -155,10 +152,9 @@ fn details(client: &Client) -> Markup {
 
 pub async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     let client = clients::read(&state, &user, &id).await?;
     let clinical = user.role().is_clinical();
     let (intakes, consents) = if clinical {
@@ -230,10 +226,9 @@ pub async fn show(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     let client = clients::read(&state, &user, &id).await?;
     let f = &client.fields;
     let input = ClientInput {
@@ -258,11 +253,10 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
@@ -290,11 +284,10 @@ pub async fn update(
 
 pub async fn archive(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Staff, Some(&id)).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let version = pairs

@@ -9,8 +9,8 @@ use needlepoint_store::{ConsentKind, PHOTO_SCOPES};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
+use crate::auth::access::Clinical;
 use crate::error::{AppError, PageError};
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
@@ -69,21 +69,19 @@ fn kind_of(name: Option<&str>) -> Result<ConsentKind, AppError> {
 
 pub async fn form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     Query(q): Query<KindQuery>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Clinical, Some(&id)).await?;
     render(&state, &user, &id, kind_of(q.kind.as_deref())?, None).await
 }
 
 pub async fn submit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Clinical, Some(&id)).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = SignInput {
@@ -109,11 +107,10 @@ pub async fn submit(
 
 pub async fn withdraw(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Clinical, None).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let consent = consents::withdraw(&state, &user, &id, &pairs.text("reason").unwrap_or_default()).await?;

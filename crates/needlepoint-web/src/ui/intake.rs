@@ -9,8 +9,8 @@ use needlepoint_domain::intake::{HistoryDate, HistoryFlag, Severity};
 use serde_json::{Map, Value, json};
 
 use crate::auth::CurrentUser;
+use crate::auth::access::Clinical;
 use crate::error::{AppError, PageError};
-use crate::routes::Access;
 use crate::state::AppState;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
@@ -157,10 +157,9 @@ fn form(
 
 pub async fn form_page(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Clinical, Some(&id)).await?;
     let client = clients::read(&state, &user, &id).await?;
     let title = format!(
         "Intake: {} {}",
@@ -236,11 +235,10 @@ fn intake_json(pairs: &Pairs) -> Value {
 
 pub async fn submit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Clinical, Some(&id)).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     match intakes::create(&state, &user, &id, &intake_json(&pairs)).await {
@@ -263,10 +261,9 @@ pub async fn submit(
 
 pub async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    user.require(&state, Access::Clinical, None).await?;
     let view = intakes::read(&state, &user, &id).await?;
     let client = state
         .store
@@ -286,11 +283,10 @@ pub async fn show(
 
 pub async fn adjust_depth(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Clinical(user): Clinical,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require(&state, Access::Clinical, None).await?;
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let zone = pairs.text("zone").unwrap_or_default();

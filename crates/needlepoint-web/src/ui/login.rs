@@ -16,7 +16,7 @@ use crate::state::AppState;
 use crate::ui::form::{Pairs, error_summary};
 use crate::ui::layout::page;
 
-fn login_form(error: Option<&AppError>, email: &str) -> Markup {
+pub(crate) fn login_form(error: Option<&AppError>, email: &str) -> Markup {
     page(
         "Sign in",
         None,

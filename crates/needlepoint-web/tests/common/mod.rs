@@ -1,0 +1,109 @@
+//! Starts the real server on a random port over a fresh SQLite file, and signs people in.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: a panic is a failing test
+
+use std::sync::Arc;
+
+use needlepoint_domain::protocol::Protocol;
+use needlepoint_store::Store;
+use needlepoint_store_sqlite::SqliteStore;
+use needlepoint_web::{AppState, WebConfig};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Arc<SqliteStore>,
+    pub dir: std::path::PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    let dir = std::env::temp_dir().join(format!("needlepoint-http-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("test.db").display());
+    let store = Arc::new(SqliteStore::open(&url, true).await.unwrap());
+    let protocol = Arc::new(Protocol::embedded().unwrap());
+    let state = AppState::start(store.clone() as Arc<dyn Store>, protocol, WebConfig::default())
+        .await
+        .unwrap();
+    for (email, role) in [
+        ("owner@test.clinic", "owner"),
+        ("practitioner@test.clinic", "practitioner"),
+        ("desk@test.clinic", "front_desk"),
+    ] {
+        needlepoint_web::create_user(store.as_ref(), None, email, role, PASSWORD)
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(needlepoint_web::serve(listener, state, std::future::pending()));
+    TestApp {
+        base: format!("http://{address}"),
+        store,
+        dir,
+    }
+}
+
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client signed in as the given role's test user.
+    pub async fn signed_in(&self, role: &str) -> Client {
+        let email = match role {
+            "owner" => "owner@test.clinic",
+            "practitioner" => "practitioner@test.clinic",
+            _ => "desk@test.clinic",
+        };
+        let client = browser();
+        let response = client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{role} signs in");
+        client
+    }
+
+    pub async fn new_client(&self, client: &Client) -> Value {
+        let response = client
+            .post(self.url("/api/v1/clients"))
+            .json(&json!({
+                "given_name": "Ana", "family_name": "Silva", "birth_date": "1990-04-02",
+                "email": "ana@example.com", "phone": "+44 7700 900123"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+}
+
+pub fn intake_body() -> Value {
+    json!({
+        "date": "2026-12-01",
+        "client": { "birth_date": "1990-04-02", "fitzpatrick": 3 },
+        "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
+        "areas": ["forehead", "cheeks"],
+        "concerns": ["acne_scars", "fine_lines"]
+    })
+}
