@@ -168,7 +168,6 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         }
         println!("Press Ctrl-C to stop.");
     } else {
-        println!("Needlepoint is listening on http://{address}");
         if let Some(link) = needlepoint_web::setup_link(store.as_ref())
             .await
             .map_err(|e| CliError::Server(e.to_string()))?
@@ -177,6 +176,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
                 "First start: create the owner account at http://{address}{link} (valid for 24 hours, once)"
             );
         }
+        println!("Needlepoint is listening on http://{address}");
     }
     tracing::info!(%address, "listening");
     needlepoint_web::serve(listener, state, shutdown_signal())

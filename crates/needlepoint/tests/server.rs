@@ -1,0 +1,299 @@
+//! The server commands as an operator runs them: first start with a one-time set-up link, users
+//! added from the command line, the audit log verified (and a tampered one caught), and a clean
+//! shutdown on SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn data_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("needlepoint-server-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn needlepoint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_needlepoint"))
+}
+
+struct Server {
+    child: Child,
+    lines: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `needlepoint serve` on a free port and reads what it prints until it listens.
+fn serve(dir: &PathBuf) -> Server {
+    let mut child = needlepoint()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        lines.push(line.trim().to_string());
+        // The set-up link, when there is one, is printed first; "listening on" comes last.
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    Server { child, lines }
+}
+
+fn base(server: &Server) -> String {
+    let line = server
+        .lines
+        .iter()
+        .find(|l| l.contains("listening on"))
+        .expect("address printed");
+    line.rsplit(' ').next().unwrap().to_string()
+}
+
+#[test]
+fn first_start_prints_a_one_time_setup_link_that_creates_the_owner() {
+    let dir = data_dir("setup");
+    let server = serve(&dir);
+    let base = base(&server);
+    let link = server
+        .lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/")))
+        .expect("a set-up link is printed on first start")
+        .to_string();
+    let client = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(client.get(format!("{base}/readyz")).send().unwrap().status(), 200);
+    assert_eq!(client.get(&link).send().unwrap().status(), 200);
+    let created = client
+        .post(&link)
+        .form(&[
+            ("email", "owner@clinic.test"),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    assert_eq!(
+        client
+            .get(format!("{base}/api/v1/users"))
+            .send()
+            .unwrap()
+            .status(),
+        200,
+        "signed in as owner"
+    );
+    // The link works once.
+    assert_eq!(reqwest::blocking::get(&link).unwrap().status(), 404);
+    drop(server);
+
+    // A second start has users: no link.
+    let again = serve(&dir);
+    assert!(
+        !again.lines.iter().any(|l| l.contains("/setup/")),
+        "{:?}",
+        again.lines
+    );
+    drop(again);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn users_are_added_from_the_command_line_with_the_password_on_stdin() {
+    let dir = data_dir("user-add");
+    let mut child = needlepoint()
+        .args([
+            "user",
+            "add",
+            "--email",
+            "desk@clinic.test",
+            "--role",
+            "front_desk",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added desk@clinic.test (front_desk)"));
+
+    let short = needlepoint()
+        .args([
+            "user",
+            "add",
+            "--email",
+            "x@clinic.test",
+            "--role",
+            "owner",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = {
+        let mut short = short;
+        short.stdin.take().unwrap().write_all(b"short\n").unwrap();
+        short.wait_with_output().unwrap()
+    };
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--password: at least 12 characters"));
+
+    let bad_role = needlepoint()
+        .args([
+            "user",
+            "add",
+            "--email",
+            "y@clinic.test",
+            "--role",
+            "boss",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(bad_role.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn audit_verify_passes_an_intact_log_and_catches_a_tampered_one() {
+    let dir = data_dir("audit");
+    let mut child = needlepoint()
+        .args([
+            "user",
+            "add",
+            "--email",
+            "o@clinic.test",
+            "--role",
+            "owner",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let ok = needlepoint()
+        .args(["audit", "verify", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("chain intact"));
+
+    // Tamper with the file directly, as someone with disk access might.
+    let db = dir.join("needlepoint.db");
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit_log SET detail='changed' WHERE seq=1\"); c.commit()")
+        .arg(&db)
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        println!("skipped the tampering half: python3 with sqlite3 is not available");
+        return;
+    }
+    let broken = needlepoint()
+        .args(["audit", "verify", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("entry 1"),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unknown_database_scheme_or_a_missing_file_never_starts_an_empty_clinic() {
+    let out = needlepoint()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "mysql://x/y",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported scheme `mysql`"));
+    let missing = std::env::temp_dir().join("needlepoint-does-not-exist-12345.db");
+    let out = needlepoint()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url"])
+        .arg(format!("sqlite://{}", missing.display()))
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!missing.exists(), "a typo must not create a database");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_shuts_the_server_down_cleanly() {
+    let dir = data_dir("sigterm");
+    let mut server = serve(&dir);
+    let pid = server.child.id();
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop within 10 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
