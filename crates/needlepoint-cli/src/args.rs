@@ -44,6 +44,14 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Fill a data folder with synthetic clients, for benchmarks and demos at volume.
+    Seed {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+        /// How many clients to add.
+        #[arg(long, default_value_t = 1000)]
+        clients: u32,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]

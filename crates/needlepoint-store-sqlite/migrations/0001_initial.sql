@@ -30,7 +30,8 @@ CREATE TABLE clients (
     birth_date   TEXT NOT NULL,
     email        TEXT,
     phone        TEXT,
-    -- Search keys, lower-cased (names, email) or digits only (phone).
+    -- Search keys: lower-cased (names, email); the phone's digits reversed, so that a search by
+    -- the number's ending is an index range.
     given_key    TEXT NOT NULL,
     family_key   TEXT NOT NULL,
     email_key    TEXT,

@@ -97,26 +97,31 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
         Some(row) => (row.get("seq"), row.get("hash")),
         None => (0, GENESIS.to_string()),
     };
+    // One multi-row INSERT per chunk: a statement costs a round trip to SQLite's worker thread, and
+    // a batch of hundreds of entries must commit in about the time of one.
+    let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
         seq += 1;
         let hash = entry_hash(seq, &prev, entry);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, user_id, client_id, action, outcome, detail, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(seq)
-        .bind(&entry.at)
-        .bind(&entry.user_id)
-        .bind(&entry.client_id)
-        .bind(&entry.action)
-        .bind(&entry.outcome)
-        .bind(&entry.detail)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+        rows.push((seq, entry, prev.clone(), hash.clone()));
         prev = hash;
+    }
+    for chunk in rows.chunks(200) {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO audit_log (seq, at, user_id, client_id, action, outcome, detail, prev_hash, hash) ",
+        );
+        insert.push_values(chunk, |mut row, (seq, entry, prev_hash, hash)| {
+            row.push_bind(*seq)
+                .push_bind(&entry.at)
+                .push_bind(&entry.user_id)
+                .push_bind(&entry.client_id)
+                .push_bind(&entry.action)
+                .push_bind(&entry.outcome)
+                .push_bind(&entry.detail)
+                .push_bind(prev_hash)
+                .push_bind(hash);
+        });
+        insert.build().execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
 }
@@ -125,8 +130,9 @@ fn key(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
+/// The phone's digits, reversed: a search for the last digits becomes an index prefix range.
 fn phone_key(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
+    phone.chars().rev().filter(char::is_ascii_digit).collect()
 }
 
 /// The end of a prefix range: every string that starts with `prefix` sorts below it.
@@ -412,7 +418,7 @@ impl Store for SqliteStore {
             " AND archived = 0"
         };
         let order = " ORDER BY family_key, given_key, id LIMIT ";
-        let digits = phone_key(&text);
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         let words: Vec<&str> = text.split_whitespace().collect();
         let rows = if text.is_empty() {
             sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE 1 = 1{archived}{order}{limit}"))
@@ -429,10 +435,15 @@ impl Store for SqliteStore {
                 .fetch_all(&self.pool)
                 .await
         } else if digits.len() >= 4 && digits.len() * 2 >= text.chars().filter(|c| !c.is_whitespace()).count() {
+            // Matches the number's ending, so "07700 900123" finds "+44 7700 900123": a leading
+            // trunk zero is dropped.
+            let ending = digits.chars().rev().collect::<String>();
+            let ending = ending.trim_end_matches('0').to_string();
             sqlx::query(sql!(
-                "SELECT {CLIENT_COLUMNS} FROM clients WHERE phone_key LIKE '%' || $1 || '%'{archived}{order}{limit}"
+                "SELECT {CLIENT_COLUMNS} FROM clients WHERE phone_key >= $1 AND phone_key < $2{archived}{order}{limit}"
             ))
-            .bind(&digits)
+            .bind(&ending)
+            .bind(prefix_end(&ending))
             .fetch_all(&self.pool)
             .await
         } else if let (Some(first), Some(second), true) = (words.first(), words.last(), words.len() > 1) {

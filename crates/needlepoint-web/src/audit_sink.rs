@@ -1,15 +1,22 @@
-//! Group commit for audit entries of reads and logins.
+//! Group commit for audit entries of reads, logins and refusals.
 //!
-//! Auditing every read with its own fsync would cap read throughput at the disk's sync rate
-//! (about 4,000 commits/s here). Instead, entries queue to one writer task, which commits
-//! everything waiting in a single transaction and then acknowledges each entry. A request that
-//! reads health data waits for that acknowledgement before it answers, so "recorded" means: on
-//! disk, in the hash chain, before the client sees the data. The delay this adds is bounded by one
-//! commit (a fraction of a millisecond to a few milliseconds under load), and batches grow with load
-//! instead of the queue. Writes of health data do not come through here: they commit their audit
-//! entry in the same transaction as the change.
+//! Auditing every read with its own fsync would cap read throughput at the disk's sync rate.
+//! Instead, entries queue, in order, to one writer task, which commits everything waiting in a
+//! single transaction. Two ways in:
+//!
+//! - [`AuditSink::record`] waits until the entry is durable: logins, refusals, audit-log reads.
+//! - [`AuditSink::record_read`] queues the entry and returns: reads of health data. "Recorded"
+//!   then means: queued in order before the data is sent, and durable in the hash chain within one
+//!   commit cycle, a bounded delay of a few milliseconds under load. A crash can lose the read
+//!   entries of that last cycle, never a write's entry. If a commit fails, the sink turns
+//!   unhealthy and every further read is refused until a commit succeeds again: health data is
+//!   never served while its audit cannot be written.
+//!
+//! Writes of health data do not come through here: they commit their audit entry in the same
+//! transaction as the change.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use needlepoint_store::{NewAuditEntry, Store};
 use tokio::sync::{mpsc, oneshot};
@@ -19,16 +26,19 @@ use crate::error::AppError;
 /// The most entries one commit takes; more simply wait for the next commit.
 const MAX_BATCH: usize = 1024;
 
-type Ack = oneshot::Sender<Result<(), String>>;
+type Ack = Option<oneshot::Sender<Result<(), String>>>;
 
 #[derive(Clone)]
 pub struct AuditSink {
     queue: mpsc::Sender<(NewAuditEntry, Ack)>,
+    healthy: Arc<AtomicBool>,
 }
 
 impl AuditSink {
     pub fn start(store: Arc<dyn Store>) -> AuditSink {
         let (queue, mut incoming) = mpsc::channel::<(NewAuditEntry, Ack)>(MAX_BATCH * 4);
+        let healthy = Arc::new(AtomicBool::new(true));
+        let writer_health = healthy.clone();
         tokio::spawn(async move {
             while let Some(first) = incoming.recv().await {
                 let mut batch = vec![first];
@@ -41,14 +51,27 @@ impl AuditSink {
                 let (entries, acks): (Vec<NewAuditEntry>, Vec<Ack>) = batch.into_iter().unzip();
                 let result = store.append_audit(entries).await.map_err(|e| e.to_string());
                 if let Err(error) = &result {
-                    tracing::error!(%error, "audit commit failed; the requests it covered fail too");
+                    tracing::error!(%error, "audit commit failed; reads are refused until it recovers");
                 }
-                for ack in acks {
+                writer_health.store(result.is_ok(), Ordering::SeqCst);
+                for ack in acks.into_iter().flatten() {
                     let _ = ack.send(result.clone());
                 }
             }
         });
-        AuditSink { queue }
+        AuditSink { queue, healthy }
+    }
+
+    /// Queues the audit entry of a read and returns without waiting for the commit (see the
+    /// module notes for what "recorded" means). Fails while audit commits are failing.
+    pub async fn record_read(&self, entry: NewAuditEntry) -> Result<(), AppError> {
+        if !self.healthy.load(Ordering::SeqCst) {
+            return Err(AppError::Internal("the audit log cannot be written".into()));
+        }
+        self.queue
+            .send((entry, None))
+            .await
+            .map_err(|_| AppError::Internal("the audit writer has stopped".into()))
     }
 
     /// Records one entry and returns once it is durable. If it cannot be recorded, the request
@@ -56,7 +79,7 @@ impl AuditSink {
     pub async fn record(&self, entry: NewAuditEntry) -> Result<(), AppError> {
         let (ack, done) = oneshot::channel();
         self.queue
-            .send((entry, ack))
+            .send((entry, Some(ack)))
             .await
             .map_err(|_| AppError::Internal("the audit writer has stopped".into()))?;
         match done.await {

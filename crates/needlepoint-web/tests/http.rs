@@ -919,3 +919,52 @@ async fn pages_work_with_forms_and_refuse_a_form_without_its_token() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert!(anonymous.text().await.unwrap().contains("Sign in"));
 }
+
+#[tokio::test]
+async fn an_idle_session_expires_and_an_old_one_ends_regardless() {
+    let idle = common::spawn_with(needlepoint_web::WebConfig {
+        idle_timeout_seconds: 1,
+        ..Default::default()
+    })
+    .await;
+    let client = idle.signed_in("front_desk").await;
+    assert_eq!(
+        client
+            .get(idle.url("/api/v1/clients"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        client
+            .get(idle.url("/api/v1/clients"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let absolute = common::spawn_with(needlepoint_web::WebConfig {
+        absolute_timeout_seconds: 1,
+        ..Default::default()
+    })
+    .await;
+    let client = absolute.signed_in("front_desk").await;
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let _ = client.get(absolute.url("/api/v1/clients")).send().await.unwrap();
+    }
+    assert_eq!(
+        client
+            .get(absolute.url("/api/v1/clients"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -32,6 +32,7 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                     password_stdin: _,
                 },
         } => admin::add_user(&data_dir, &email, &role, out),
+        Command::Seed { data_dir, clients } => admin::seed(&data_dir, clients, out),
         Command::Audit {
             command:
                 AuditCommand::Verify {

@@ -30,16 +30,13 @@ pub async fn audit(
         user_id: params.user_id,
         limit: params.limit.unwrap_or(200),
     };
-    let entries = state.store.audit_entries(&filter).await?;
+    // Recorded and awaited first: the queue is ordered, so every earlier entry is then durable
+    // and visible to the query below.
     state
         .audit
-        .record(user.audit_entry(
-            "audit.read",
-            "ok",
-            params.client_id.as_deref(),
-            format!("results={}", entries.len()),
-        ))
+        .record(user.audit_entry("audit.read", "ok", params.client_id.as_deref(), "browse"))
         .await?;
+    let entries = state.store.audit_entries(&filter).await?;
     Ok(Json(entries))
 }
 
@@ -51,7 +48,14 @@ pub struct Verification {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = Verification)))]
-pub async fn verify(State(state): State<AppState>, _owner: Owner) -> Result<Json<Verification>, AppError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    Owner(user): Owner,
+) -> Result<Json<Verification>, AppError> {
+    state
+        .audit
+        .record(user.audit_entry("audit.verify", "ok", None, ""))
+        .await?;
     let chain = state.store.audit_chain().await?;
     Ok(Json(match verify_chain(&chain) {
         Ok(entries) => Verification {

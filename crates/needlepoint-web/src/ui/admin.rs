@@ -31,16 +31,11 @@ pub async fn audit(
         user_id: q.user_id.clone().filter(|v| !v.is_empty()),
         limit: 200,
     };
-    let entries = state.store.audit_entries(&filter).await?;
     state
         .audit
-        .record(user.audit_entry(
-            "audit.read",
-            "ok",
-            filter.client_id.as_deref(),
-            format!("results={}", entries.len()),
-        ))
+        .record(user.audit_entry("audit.read", "ok", filter.client_id.as_deref(), "browse"))
         .await?;
+    let entries = state.store.audit_entries(&filter).await?;
     Ok(page(
         "Audit log",
         Some(&user),

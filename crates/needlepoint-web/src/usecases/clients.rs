@@ -107,7 +107,7 @@ pub async fn read(state: &AppState, user: &CurrentUser, id: &str) -> Result<Clie
     let client = state.store.client(id).await?.ok_or(AppError::NotFound)?;
     state
         .audit
-        .record(user.audit_entry("client.read", "ok", Some(id), ""))
+        .record_read(user.audit_entry("client.read", "ok", Some(id), ""))
         .await?;
     Ok(client)
 }
@@ -160,7 +160,7 @@ pub async fn search(
     // The search text may be a name: record the count, not the text.
     state
         .audit
-        .record(user.audit_entry("client.search", "ok", None, format!("results={}", found.len())))
+        .record_read(user.audit_entry("client.search", "ok", None, format!("results={}", found.len())))
         .await?;
     Ok(found)
 }

@@ -168,7 +168,7 @@ pub async fn list(state: &AppState, user: &CurrentUser, client_id: &str) -> Resu
     let consents = state.store.consents_for_client(client_id).await?;
     state
         .audit
-        .record(user.audit_entry(
+        .record_read(user.audit_entry(
             "consent.list",
             "ok",
             Some(client_id),

@@ -103,7 +103,7 @@ pub async fn read(state: &AppState, user: &CurrentUser, id: &str) -> Result<Inta
     let record = state.store.intake(id).await?.ok_or(AppError::NotFound)?;
     state
         .audit
-        .record(user.audit_entry(
+        .record_read(user.audit_entry(
             "intake.read",
             "ok",
             Some(&record.client_id),
@@ -137,7 +137,7 @@ pub async fn list(
     let list = state.store.intakes_for_client(client_id).await?;
     state
         .audit
-        .record(user.audit_entry(
+        .record_read(user.audit_entry(
             "intake.list",
             "ok",
             Some(client_id),

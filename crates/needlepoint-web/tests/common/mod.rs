@@ -25,12 +25,16 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with(WebConfig::default()).await
+}
+
+pub async fn spawn_with(config: WebConfig) -> TestApp {
     let dir = std::env::temp_dir().join(format!("needlepoint-http-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("test.db").display());
     let store = Arc::new(SqliteStore::open(&url, true).await.unwrap());
     let protocol = Arc::new(Protocol::embedded().unwrap());
-    let state = AppState::start(store.clone() as Arc<dyn Store>, protocol, WebConfig::default())
+    let state = AppState::start(store.clone() as Arc<dyn Store>, protocol, config)
         .await
         .unwrap();
     for (email, role) in [
