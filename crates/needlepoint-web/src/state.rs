@@ -39,6 +39,7 @@ pub struct AppState {
     pub audit: AuditSink,
     pub config: Arc<WebConfig>,
     pub(crate) throttle: Arc<LoginThrottle>,
+    pub(crate) sessions: Arc<crate::auth::session_cache::SessionCache>,
 }
 
 impl AppState {
@@ -56,6 +57,7 @@ impl AppState {
             protocol,
             config: Arc::new(config),
             throttle: Arc::new(LoginThrottle::default()),
+            sessions: Arc::new(crate::auth::session_cache::SessionCache::default()),
         })
     }
 }

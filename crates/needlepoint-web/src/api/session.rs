@@ -95,7 +95,7 @@ pub async fn login(
 
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
-    state.store.delete_session(&user.token_hash).await?;
+    session::end(&state, &user.token_hash).await?;
     state
         .audit
         .record(user.audit_entry("logout", "ok", None, ""))

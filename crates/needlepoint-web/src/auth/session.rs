@@ -119,20 +119,29 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, AppError> {
         let token = cookie_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let hash = token_hash(&token);
-        let (session, user) = state
-            .store
-            .session(&hash)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (session, user) = match state.sessions.get(&hash) {
+            Some(cached) => cached,
+            None => {
+                let found = state
+                    .store
+                    .session(&hash)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                state.sessions.put(&hash, &found.0, &found.1);
+                found
+            }
+        };
         let now = now_unix();
         let expired = now - session.created_at > state.config.absolute_timeout_seconds
             || now - session.last_seen_at > state.config.idle_timeout_seconds;
         if expired {
+            state.sessions.remove(&hash);
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthenticated);
         }
         if now - session.last_seen_at > TOUCH_EVERY_SECONDS {
             state.store.touch_session(&hash, now).await?;
+            state.sessions.remove(&hash);
         }
         Ok(CurrentUser {
             user,
@@ -140,4 +149,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             token_hash: hash,
         })
     }
+}
+
+/// Ends a session everywhere this server knows of it.
+pub async fn end(state: &AppState, token_hash: &str) -> Result<(), AppError> {
+    state.sessions.remove(token_hash);
+    state.store.delete_session(token_hash).await?;
+    Ok(())
 }

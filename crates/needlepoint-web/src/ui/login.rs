@@ -74,7 +74,7 @@ pub async fn logout(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     Pairs(pairs).check_csrf(&user)?;
-    state.store.delete_session(&user.token_hash).await?;
+    session::end(&state, &user.token_hash).await?;
     state
         .audit
         .record(user.audit_entry("logout", "ok", None, ""))
