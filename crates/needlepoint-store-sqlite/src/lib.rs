@@ -126,6 +126,20 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
     Ok(())
 }
 
+/// Why a versioned update changed nothing: the client is at another version, or does not exist.
+async fn stale_or_missing(conn: &mut SqliteConnection, id: &str) -> StoreError {
+    let current: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT version FROM clients WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await;
+    match current {
+        Ok(Some(current)) => StoreError::Conflict { current },
+        Ok(None) => StoreError::NotFound,
+        Err(error) => backend(error),
+    }
+}
+
 fn key(text: &str) -> String {
     text.trim().to_lowercase()
 }
@@ -368,12 +382,7 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         if done.rows_affected() == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM clients WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
-            return Err(current.map_or(StoreError::NotFound, |current| StoreError::Conflict { current }));
+            return Err(stale_or_missing(&mut tx, id).await);
         }
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
@@ -397,12 +406,7 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         if done.rows_affected() == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM clients WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
-            return Err(current.map_or(StoreError::NotFound, |current| StoreError::Conflict { current }));
+            return Err(stale_or_missing(&mut tx, id).await);
         }
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
