@@ -113,23 +113,44 @@ fn init_logging() {
     };
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM. The handlers are registered here, before the server says it is
+/// listening, so a signal that arrives at once still shuts down cleanly.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
-    tracing::info!("shutting down: finishing requests in flight");
+    async move {
+        #[cfg(unix)]
+        {
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! { () = interrupted => {}, () = terminated => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    }
 }
 
 async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
@@ -150,6 +171,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
     let address = listener
         .local_addr()
         .map_err(|e| CliError::Server(e.to_string()))?;
+    let shutdown = shutdown_signal();
     if demo {
         let logins = needlepoint_web::demo::seed(&state)
             .await
@@ -179,7 +201,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         println!("Needlepoint is listening on http://{address}");
     }
     tracing::info!(%address, "listening");
-    needlepoint_web::serve(listener, state, shutdown_signal())
+    needlepoint_web::serve(listener, state, shutdown)
         .await
         .map_err(|e| CliError::Server(e.to_string()))
 }
