@@ -86,6 +86,21 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// One row by one key, mapped; `None` when there is no such row.
+    async fn optional<T>(
+        &self,
+        sql: &'static str,
+        key: &str,
+        map: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        let row = sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| map(&r)).transpose()
+    }
+
     async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
     }
@@ -228,21 +243,17 @@ impl Store for SqliteStore {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
-            .bind(email.trim())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| user_from_row(&r)).transpose()
+        self.optional(
+            "SELECT * FROM users WHERE email = $1",
+            email.trim(),
+            user_from_row,
+        )
+        .await
     }
 
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional("SELECT * FROM users WHERE id = $1", id, user_from_row)
             .await
-            .map_err(backend)?;
-        row.map(|r| user_from_row(&r)).transpose()
     }
 
     async fn list_users(&self) -> StoreResult<Vec<User>> {
@@ -549,12 +560,8 @@ impl Store for SqliteStore {
     }
 
     async fn intake(&self, id: &str) -> StoreResult<Option<IntakeRecord>> {
-        let row = sqlx::query("SELECT * FROM intakes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional("SELECT * FROM intakes WHERE id = $1", id, intake_from_row)
             .await
-            .map_err(backend)?;
-        row.map(|r| intake_from_row(&r)).transpose()
     }
 
     async fn intakes_for_client(&self, client_id: &str) -> StoreResult<Vec<IntakeRecord>> {
@@ -665,22 +672,21 @@ impl Store for SqliteStore {
     }
 
     async fn current_consent_template(&self, kind: ConsentKind) -> StoreResult<Option<ConsentTemplate>> {
-        let row =
-            sqlx::query("SELECT * FROM consent_templates WHERE kind = $1 ORDER BY version DESC LIMIT 1")
-                .bind(kind.name())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(backend)?;
-        row.map(|r| template_from_row(&r)).transpose()
+        self.optional(
+            "SELECT * FROM consent_templates WHERE kind = $1 ORDER BY version DESC LIMIT 1",
+            kind.name(),
+            template_from_row,
+        )
+        .await
     }
 
     async fn consent_template(&self, id: &str) -> StoreResult<Option<ConsentTemplate>> {
-        let row = sqlx::query("SELECT * FROM consent_templates WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| template_from_row(&r)).transpose()
+        self.optional(
+            "SELECT * FROM consent_templates WHERE id = $1",
+            id,
+            template_from_row,
+        )
+        .await
     }
 
     async fn add_consent(&self, consent: NewConsent, audit: NewAuditEntry) -> StoreResult<Consent> {

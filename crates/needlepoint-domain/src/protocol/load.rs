@@ -321,11 +321,20 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
 
     let sources = load_sources(&mut check, sources_file, sources);
     let known_sources: BTreeSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    // Spans of each entry, kept for the cross-file checks that run after conversion.
+    let zone_spans: Vec<Range<usize>> = zones.zone.iter().map(|z| z.span()).collect();
+    let concern_spans: Vec<Range<usize>> = concerns.concern.iter().map(|c| c.span()).collect();
     let zone_list = load_zones(&mut check, zones_file, zones, &known_sources);
     let concern_list = load_concerns(&mut check, concerns_file, concerns, &known_sources);
     let vocabulary = Vocabulary::new(&zone_list, &concern_list);
-    check_zone_extensions(&mut check, zones_file, &zone_list, &vocabulary);
-    check_concern_regions(&mut check, concerns_file, &concern_list, &vocabulary);
+    check_zone_extensions(&mut check, zones_file, &zone_list, &zone_spans, &vocabulary);
+    check_concern_regions(
+        &mut check,
+        concerns_file,
+        &concern_list,
+        &concern_spans,
+        &vocabulary,
+    );
     let (device_classes, device_models) =
         load_devices(&mut check, devices_file, devices, &known_sources, &vocabulary);
     let (conditions, unstated_severity, rules) =
@@ -461,24 +470,14 @@ fn load_zones(
     out
 }
 
-/// Spans are gone once entries are converted; re-parse cheaply to point at the entry again.
-fn entry_spans<T: DeserializeOwned>(
-    file: &ProtocolFile<'_>,
-    pick: impl Fn(T) -> Vec<Range<usize>>,
-) -> Vec<Range<usize>> {
-    toml::from_str::<T>(file.text).map(pick).unwrap_or_default()
-}
-
 fn check_zone_extensions(
     check: &mut Checker,
     file: &ProtocolFile<'_>,
     zones: &[Zone],
+    spans: &[Range<usize>],
     vocabulary: &Vocabulary,
 ) {
-    let spans = entry_spans(file, |f: raw::ZonesFile| {
-        f.zone.iter().map(|z| z.span()).collect()
-    });
-    for (zone, span) in zones.iter().zip(spans) {
+    for (zone, span) in zones.iter().zip(spans.iter().cloned()) {
         if let Some(ext) = &zone.extended {
             let at = At::new(file, span, "zone", &zone.id);
             check.known_ids(
@@ -557,12 +556,10 @@ fn check_concern_regions(
     check: &mut Checker,
     file: &ProtocolFile<'_>,
     concerns: &[Concern],
+    spans: &[Range<usize>],
     vocabulary: &Vocabulary,
 ) {
-    let spans = entry_spans(file, |f: raw::ConcernsFile| {
-        f.concern.iter().map(|c| c.span()).collect()
-    });
-    for (concern, span) in concerns.iter().zip(spans) {
+    for (concern, span) in concerns.iter().zip(spans.iter().cloned()) {
         let at = At::new(file, span, "concern", &concern.id);
         check.known_ids(
             &at,
