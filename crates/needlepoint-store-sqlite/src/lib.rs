@@ -6,9 +6,11 @@
 //! cannot afford. Writers take the lock up front (`BEGIN IMMEDIATE`) so that the audit chain's
 //! last hash, read inside the transaction, is always the one the new entries follow.
 
+mod readers;
 mod rows;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -17,6 +19,7 @@ use needlepoint_store::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use readers::Readers;
 use rows::{client_from_row, consent_from_row, intake_from_row, template_from_row, user_from_row};
 
 /// SQL assembled from constants and clamped integers only; every value goes in as a bind parameter.
@@ -32,6 +35,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Hot point reads off the sqlx worker threads; absent for an in-memory database.
+    readers: Option<Arc<Readers>>,
 }
 
 fn backend(error: sqlx::Error) -> StoreError {
@@ -65,15 +70,21 @@ impl SqliteStore {
         // 3 gave 13,514).
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| StoreError::Backend(format!("cannot open {url}: {e}")))?;
         MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migrating {url}: {e}")))?;
+        let in_memory = options.get_filename() == std::path::Path::new(":memory:");
+        let readers = if in_memory {
+            None
+        } else {
+            Some(Arc::new(Readers::open(options.get_filename())?))
+        };
         spawn_checkpointer(pool.clone());
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, readers })
     }
 
     /// The migrations this engine applies, by version (for the cross-engine check).
@@ -379,6 +390,9 @@ impl Store for SqliteStore {
     }
 
     async fn client(&self, id: &str) -> StoreResult<Option<Client>> {
+        if let Some(readers) = &self.readers {
+            return readers.client(id);
+        }
         let row = sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
