@@ -4,9 +4,12 @@
 //! [`protocol::Protocol`] goes into [`engine::plan`] and a [`plan::Plan`] comes out, every decision
 //! with its reasons and sources. The web app, the API and the command line all call this.
 
+pub mod chart;
+pub mod checkin;
 pub mod depth;
 pub mod engine;
 pub mod evidence;
 pub mod intake;
 pub mod plan;
 pub mod protocol;
+pub mod schedule;

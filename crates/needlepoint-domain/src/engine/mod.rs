@@ -2,14 +2,17 @@
 //! intake; the treatment date inside the intake is the only "today".
 
 mod care;
-mod dates;
+pub(crate) mod dates;
 mod depth;
 mod screening;
 mod series;
 mod timeline;
 
 use crate::intake::Intake;
-use crate::plan::{Plan, ProtocolStamp};
+use jiff::civil::Date;
+
+use crate::depth::Mm;
+use crate::plan::{CareSchedule, Plan, ProtocolStamp, ZonePlan};
 use crate::protocol::Protocol;
 
 /// Screens the intake and plans the treatment.
@@ -41,4 +44,25 @@ pub fn plan(protocol: &Protocol, intake: &Intake) -> Plan {
         series,
         care,
     }
+}
+
+/// The client's care after a signed session: dated from the session day and built from the
+/// depths actually used (`treated`), not the planned ones, so a session that went shallower or
+/// deeper than planned gets the matching expectations. Zones not treated are left out.
+pub fn aftercare(
+    protocol: &Protocol,
+    intake: &Intake,
+    planned: &[ZonePlan],
+    treated: &[(String, Mm)],
+    session_day: Date,
+) -> CareSchedule {
+    let zones: Vec<ZonePlan> = treated
+        .iter()
+        .filter_map(|(zone, depth)| {
+            let mut plan = planned.iter().find(|z| z.zone == *zone)?.clone();
+            plan.depth_mm.planned = *depth;
+            Some(plan)
+        })
+        .collect();
+    care::build(protocol, intake, &zones, session_day)
 }
