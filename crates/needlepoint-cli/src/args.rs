@@ -72,7 +72,8 @@ pub struct ServerArgs {
     /// Database URL; by default an SQLite file in the data folder.
     #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with `listen`, `data_dir`, `database_url`, `secure_cookies`, `clinic_name`.
+    /// A TOML file with `listen`, `data_dir`, `database_url`, `secure_cookies`, `clinic_name`,
+    /// `clinic_phone` (printed on the client's aftercare).
     #[arg(long, env = "NEEDLEPOINT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Mark cookies Secure (set this when users reach the server over HTTPS).

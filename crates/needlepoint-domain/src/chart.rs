@@ -23,6 +23,8 @@ use crate::protocol::Protocol;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Chart {
+    /// The answers to the check-in questions, as given at the desk.
+    pub changes_since_last_visit: Option<crate::checkin::ChangesSinceLastVisit>,
     pub photos_taken: bool,
     pub cleansed: bool,
     pub anaesthetic: Option<AnaestheticUse>,

@@ -12,7 +12,8 @@ use crate::plan::Decision;
 
 /// The questions asked at every check-in. Each `true` means something changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A question left out counts as "no" (an unticked box); leaving out all of them is "not asked".
+#[serde(default, deny_unknown_fields)]
 pub struct ChangesSinceLastVisit {
     /// New medicines, supplements or skin products (retinoids, isotretinoin, blood thinners…).
     pub new_medication: bool,

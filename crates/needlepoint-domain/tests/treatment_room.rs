@@ -121,6 +121,7 @@ fn zone(zone: &str, depth: f64) -> ZoneRecord {
 
 fn complete_chart() -> Chart {
     Chart {
+        changes_since_last_visit: Some(ChangesSinceLastVisit::default()),
         photos_taken: true,
         cleansed: true,
         anaesthetic: Some(AnaestheticUse {

@@ -20,7 +20,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use readers::Readers;
-use rows::{client_from_row, consent_from_row, intake_from_row, template_from_row, user_from_row};
+use rows::{
+    amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
+    device_from_row, formulary_from_row, intake_from_row, licence_from_row, lot_trace_from_row,
+    room_from_row, template_from_row, user_from_row,
+};
 
 /// SQL assembled from constants and clamped integers only; every value goes in as a bind parameter.
 macro_rules! sql {
@@ -174,6 +178,97 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
         insert.build().execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
+}
+
+/// What already holds the practitioner, room or device between `starts_at` and `ends_at`, as
+/// sentences for the front desk. `window_start` bounds the search to an index range.
+async fn clashes(
+    conn: &mut SqliteConnection,
+    own_id: &str,
+    [practitioner, room, device]: [&String; 3],
+    (starts_at, ends_at, window_start): (&String, &String, &String),
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT a.starts_at, a.ends_at, a.practitioner_id = $1 AS same_practitioner, a.room_id = $2 AS same_room,
+                a.device_id = $3 AS same_device, u.email, r.name AS room_name, d.name AS device_name, d.serial
+         FROM appointments a
+         JOIN users u ON u.id = a.practitioner_id
+         JOIN rooms r ON r.id = a.room_id
+         JOIN devices d ON d.id = a.device_id
+         WHERE a.id IN (
+             SELECT id FROM appointments WHERE practitioner_id = $1 AND starts_at > $6 AND starts_at < $5
+             UNION SELECT id FROM appointments WHERE room_id = $2 AND starts_at > $6 AND starts_at < $5
+             UNION SELECT id FROM appointments WHERE device_id = $3 AND starts_at > $6 AND starts_at < $5)
+           AND a.ends_at > $4 AND a.id <> $7 AND a.status IN ('booked', 'checked_in', 'done')
+         ORDER BY a.starts_at",
+    )
+    .bind(practitioner)
+    .bind(room)
+    .bind(device)
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(window_start)
+    .bind(own_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    let mut found = Vec::new();
+    for row in rows {
+        let when = format!(
+            "{}–{}",
+            row.get::<String, _>("starts_at"),
+            row.get::<String, _>("ends_at")
+        );
+        if row.get::<bool, _>("same_practitioner") {
+            found.push(format!(
+                "practitioner {} is booked {when}",
+                row.get::<String, _>("email")
+            ));
+        }
+        if row.get::<bool, _>("same_room") {
+            found.push(format!(
+                "room {} is booked {when}",
+                row.get::<String, _>("room_name")
+            ));
+        }
+        if row.get::<bool, _>("same_device") {
+            found.push(format!(
+                "device {} (serial {}) is booked {when}",
+                row.get::<String, _>("device_name"),
+                row.get::<String, _>("serial")
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// The chart as it stands inside a write, refusing a stale version or a signed chart.
+async fn guard_chart(
+    conn: &mut SqliteConnection,
+    id: &str,
+    expected_version: i64,
+) -> StoreResult<ChartRecord> {
+    let row = sqlx::query("SELECT * FROM charts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let record = row
+        .as_ref()
+        .map(chart_from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)?;
+    if record.signed_at.is_some() {
+        return Err(StoreError::Frozen(
+            "the chart is signed and never changes: add an amendment instead".into(),
+        ));
+    }
+    if record.version != expected_version {
+        return Err(StoreError::Conflict {
+            current: record.version,
+        });
+    }
+    Ok(record)
 }
 
 /// Why a versioned update changed nothing: the client is at another version, or does not exist.
@@ -778,6 +873,556 @@ impl Store for SqliteStore {
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
         self.consent(&withdrawal.consent_id).await
+    }
+
+    async fn set_licence(&self, licence: Licence, audit: NewAuditEntry) -> StoreResult<Licence> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO practitioner_licences (user_id, licence_type, max_depth_hundredths, updated_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE SET licence_type = excluded.licence_type,
+                 max_depth_hundredths = excluded.max_depth_hundredths, updated_at = excluded.updated_at",
+        )
+        .bind(&licence.user_id)
+        .bind(&licence.licence_type)
+        .bind(licence.max_depth_hundredths)
+        .bind(&licence.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(licence)
+    }
+
+    async fn licence(&self, user_id: &str) -> StoreResult<Option<Licence>> {
+        let row = sqlx::query("SELECT * FROM practitioner_licences WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.as_ref().map(licence_from_row))
+    }
+
+    async fn create_room(&self, room: Room, audit: NewAuditEntry) -> StoreResult<Room> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("INSERT INTO rooms (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(&room.id)
+            .bind(&room.name)
+            .bind(&room.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match backend(e) {
+                StoreError::Duplicate(_) => {
+                    StoreError::Duplicate(format!("a room named {} exists", room.name))
+                }
+                other => other,
+            })?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(room)
+    }
+
+    async fn rooms(&self) -> StoreResult<Vec<Room>> {
+        let rows = sqlx::query("SELECT * FROM rooms ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(room_from_row).collect())
+    }
+
+    async fn create_device(&self, device: Device, audit: NewAuditEntry) -> StoreResult<Device> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO devices (id, name, model, serial, min_hundredths, max_hundredths, labelled_limits,
+                                  last_serviced_on, service_due_on, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&device.id)
+        .bind(&device.name)
+        .bind(&device.model)
+        .bind(&device.serial)
+        .bind(device.min_hundredths)
+        .bind(device.max_hundredths)
+        .bind(&device.labelled_limits)
+        .bind(&device.last_serviced_on)
+        .bind(&device.service_due_on)
+        .bind(&device.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => {
+                StoreError::Duplicate(format!("a device with serial {} exists", device.serial))
+            }
+            other => other,
+        })?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(device)
+    }
+
+    async fn devices(&self) -> StoreResult<Vec<Device>> {
+        let rows = sqlx::query("SELECT * FROM devices ORDER BY name, serial")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(device_from_row).collect())
+    }
+
+    async fn book(&self, appointment: NewAppointment, audit: NewAuditEntry) -> StoreResult<Appointment> {
+        let a = appointment;
+        let mut tx = self.write_tx().await?;
+        let clashes = clashes(
+            &mut tx,
+            &a.id,
+            [&a.practitioner_id, &a.room_id, &a.device_id],
+            (&a.starts_at, &a.ends_at, &a.clash_window_start),
+        )
+        .await?;
+        if !clashes.is_empty() {
+            return Err(StoreError::Clash(clashes));
+        }
+        let zones = serde_json::to_string(&a.zones).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO appointments (id, client_id, intake_id, practitioner_id, room_id, device_id, starts_at,
+                                       ends_at, zones_json, status, early_reason, version, created_by,
+                                       created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, 1, $11, $12, $12)",
+        )
+        .bind(&a.id)
+        .bind(&a.client_id)
+        .bind(&a.intake_id)
+        .bind(&a.practitioner_id)
+        .bind(&a.room_id)
+        .bind(&a.device_id)
+        .bind(&a.starts_at)
+        .bind(&a.ends_at)
+        .bind(&zones)
+        .bind(&a.early_reason)
+        .bind(&a.created_by)
+        .bind(&a.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.appointment(&a.id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn appointment(&self, id: &str) -> StoreResult<Option<Appointment>> {
+        let row = sqlx::query("SELECT * FROM appointments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(appointment_from_row).transpose()
+    }
+
+    async fn appointments(&self, filter: &AppointmentFilter) -> StoreResult<Vec<Appointment>> {
+        let rows = sqlx::query(
+            "SELECT * FROM appointments
+             WHERE starts_at >= $1 AND starts_at < $2
+               AND ($3 IS NULL OR practitioner_id = $3) AND ($4 IS NULL OR room_id = $4)
+               AND ($5 IS NULL OR device_id = $5) AND ($6 IS NULL OR client_id = $6)
+             ORDER BY starts_at, id LIMIT 5000",
+        )
+        .bind(&filter.from)
+        .bind(&filter.to)
+        .bind(&filter.practitioner_id)
+        .bind(&filter.room_id)
+        .bind(&filter.device_id)
+        .bind(&filter.client_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(appointment_from_row).collect()
+    }
+
+    async fn change_appointment(
+        &self,
+        change: AppointmentChange,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Appointment> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query("SELECT * FROM appointments WHERE id = $1")
+            .bind(&change.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let current = row
+            .as_ref()
+            .map(appointment_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)?;
+        if current.version != change.expected_version {
+            return Err(StoreError::Conflict {
+                current: current.version,
+            });
+        }
+        let (starts_at, ends_at) = match &change.new_time {
+            Some((starts_at, ends_at, window_start)) => {
+                let clashes = clashes(
+                    &mut tx,
+                    &current.id,
+                    [&current.practitioner_id, &current.room_id, &current.device_id],
+                    (starts_at, ends_at, window_start),
+                )
+                .await?;
+                if !clashes.is_empty() {
+                    return Err(StoreError::Clash(clashes));
+                }
+                (starts_at.clone(), ends_at.clone())
+            }
+            None => (current.starts_at.clone(), current.ends_at.clone()),
+        };
+        sqlx::query(
+            "UPDATE appointments SET status = $2, status_reason = $3, starts_at = $4, ends_at = $5,
+                    version = version + 1, updated_at = $6
+             WHERE id = $1",
+        )
+        .bind(&change.id)
+        .bind(change.status.name())
+        .bind(&change.reason)
+        .bind(&starts_at)
+        .bind(&ends_at)
+        .bind(&change.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.appointment(&change.id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<serde_json::Value>> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT value_json FROM clinic_settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Backend(format!("setting {key}: {e}"))))
+            .transpose()
+    }
+
+    async fn set_setting(
+        &self,
+        key: &str,
+        value: serde_json::Value,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO clinic_settings (key, value_json, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value.to_string())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn add_formulary_item(
+        &self,
+        item: FormularyItem,
+        audit: NewAuditEntry,
+    ) -> StoreResult<FormularyItem> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("INSERT INTO formulary (id, name, use, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&item.id)
+            .bind(&item.name)
+            .bind(&item.use_for)
+            .bind(&item.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match backend(e) {
+                StoreError::Duplicate(_) => {
+                    StoreError::Duplicate(format!("{} is already on the formulary", item.name))
+                }
+                other => other,
+            })?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(item)
+    }
+
+    async fn formulary(&self) -> StoreResult<Vec<FormularyItem>> {
+        let rows = sqlx::query("SELECT * FROM formulary ORDER BY use, name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(formulary_from_row).collect())
+    }
+
+    async fn check_in(
+        &self,
+        change: AppointmentChange,
+        chart: ChartRecord,
+        audit: NewAuditEntry,
+    ) -> StoreResult<(Appointment, ChartRecord)> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE appointments SET status = 'checked_in', intake_id = COALESCE($4, intake_id),
+                    version = version + 1, updated_at = $3
+             WHERE id = $1 AND version = $2 AND status = 'booked'",
+        )
+        .bind(&change.id)
+        .bind(change.expected_version)
+        .bind(&change.updated_at)
+        .bind(&change.new_intake_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            let row = sqlx::query("SELECT * FROM appointments WHERE id = $1")
+                .bind(&change.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let current = row
+                .as_ref()
+                .map(appointment_from_row)
+                .transpose()?
+                .ok_or(StoreError::NotFound)?;
+            return Err(if current.version != change.expected_version {
+                StoreError::Conflict {
+                    current: current.version,
+                }
+            } else {
+                StoreError::Frozen(format!(
+                    "the appointment is {}, not booked",
+                    current.status.name()
+                ))
+            });
+        }
+        sqlx::query(
+            "INSERT INTO charts (id, appointment_id, client_id, chart_json, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $5)",
+        )
+        .bind(&chart.id)
+        .bind(&chart.appointment_id)
+        .bind(&chart.client_id)
+        .bind(chart.chart.to_string())
+        .bind(&chart.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        let appointment = self.appointment(&change.id).await?.ok_or(StoreError::NotFound)?;
+        let chart = self.chart(&chart.id).await?.ok_or(StoreError::NotFound)?;
+        Ok((appointment, chart))
+    }
+
+    async fn chart(&self, id: &str) -> StoreResult<Option<ChartRecord>> {
+        let row = sqlx::query("SELECT * FROM charts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(chart_from_row).transpose()
+    }
+
+    async fn chart_for_appointment(&self, appointment_id: &str) -> StoreResult<Option<ChartRecord>> {
+        let row = sqlx::query("SELECT * FROM charts WHERE appointment_id = $1")
+            .bind(appointment_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(chart_from_row).transpose()
+    }
+
+    async fn charts_for_client(&self, client_id: &str) -> StoreResult<Vec<ChartRecord>> {
+        let rows = sqlx::query("SELECT * FROM charts WHERE client_id = $1 ORDER BY created_at DESC, id")
+            .bind(client_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(chart_from_row).collect()
+    }
+
+    async fn save_chart(
+        &self,
+        id: &str,
+        expected_version: i64,
+        chart: serde_json::Value,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ChartRecord> {
+        let mut tx = self.write_tx().await?;
+        guard_chart(&mut tx, id, expected_version).await?;
+        sqlx::query(
+            "UPDATE charts SET chart_json = $2, version = version + 1, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(chart.to_string())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.chart(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn cosign_chart(
+        &self,
+        id: &str,
+        expected_version: i64,
+        cosigner: &str,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ChartRecord> {
+        let mut tx = self.write_tx().await?;
+        guard_chart(&mut tx, id, expected_version).await?;
+        sqlx::query(
+            "UPDATE charts SET cosigned_by = $2, cosigned_at = $3, version = version + 1, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(cosigner)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.chart(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn sign_chart(&self, signature: ChartSignature, audit: NewAuditEntry) -> StoreResult<ChartRecord> {
+        let s = signature;
+        let mut tx = self.write_tx().await?;
+        let record = guard_chart(&mut tx, &s.chart_id, s.expected_version).await?;
+        sqlx::query(
+            "UPDATE charts SET signed_by = $2, signed_at = $3, version = version + 1, updated_at = $3 WHERE id = $1",
+        )
+        .bind(&s.chart_id)
+        .bind(&s.signed_by)
+        .bind(&s.signed_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        for lot in &s.lots {
+            sqlx::query(
+                "INSERT INTO lot_uses (lot, kind, product, chart_id, client_id, used_on) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(lot.lot.trim())
+            .bind(&lot.kind)
+            .bind(&lot.product)
+            .bind(&s.chart_id)
+            .bind(&record.client_id)
+            .bind(&s.used_on)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        sqlx::query(
+            "UPDATE appointments SET status = 'done', version = version + 1, updated_at = $2 WHERE id = $1",
+        )
+        .bind(&record.appointment_id)
+        .bind(&s.signed_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        self.chart(&s.chart_id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn add_amendment(&self, amendment: Amendment, audit: NewAuditEntry) -> StoreResult<Amendment> {
+        let a = amendment;
+        let mut tx = self.write_tx().await?;
+        let signed: Option<Option<String>> = sqlx::query_scalar("SELECT signed_at FROM charts WHERE id = $1")
+            .bind(&a.chart_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        match signed {
+            None => return Err(StoreError::NotFound),
+            Some(None) => {
+                return Err(StoreError::Frozen(
+                    "the chart is not signed yet: edit it directly; amendments are for signed charts".into(),
+                ));
+            }
+            Some(Some(_)) => {}
+        }
+        sqlx::query(
+            "INSERT INTO chart_amendments (id, chart_id, author_id, reason, text, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&a.id)
+        .bind(&a.chart_id)
+        .bind(&a.author_id)
+        .bind(&a.reason)
+        .bind(&a.text)
+        .bind(&a.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(a)
+    }
+
+    async fn amendments(&self, chart_id: &str) -> StoreResult<Vec<Amendment>> {
+        let rows = sqlx::query("SELECT * FROM chart_amendments WHERE chart_id = $1 ORDER BY created_at, id")
+            .bind(chart_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(amendment_from_row).collect())
+    }
+
+    async fn lot_trace(&self, lot: &str) -> StoreResult<Vec<LotTrace>> {
+        let rows = sqlx::query(
+            "SELECT l.lot, l.kind, l.product, l.used_on, l.chart_id, l.client_id,
+                    c.given_name, c.family_name, c.email, c.phone
+             FROM lot_uses l JOIN clients c ON c.id = l.client_id
+             WHERE l.lot = $1 ORDER BY l.used_on DESC, l.chart_id LIMIT 10000",
+        )
+        .bind(lot.trim())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows.iter().map(lot_trace_from_row).collect())
+    }
+
+    async fn add_aftercare_link(&self, link: AftercareLink, audit: NewAuditEntry) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO aftercare_links (token_hash, chart_id, expires_at_unix, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&link.token_hash)
+        .bind(&link.chart_id)
+        .bind(link.expires_at_unix)
+        .bind(&link.created_by)
+        .bind(&link.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_chain(&mut tx, &[audit]).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn aftercare_link(&self, token_hash: &str) -> StoreResult<Option<AftercareLink>> {
+        let row = sqlx::query("SELECT * FROM aftercare_links WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.map(|r| AftercareLink {
+            token_hash: r.get("token_hash"),
+            chart_id: r.get("chart_id"),
+            expires_at_unix: r.get("expires_at_unix"),
+            created_by: r.get("created_by"),
+            created_at: r.get("created_at"),
+        }))
     }
 
     async fn append_audit(&self, entries: Vec<NewAuditEntry>) -> StoreResult<()> {

@@ -20,6 +20,12 @@ pub enum StoreError {
     /// A uniqueness rule: e.g. an email already in use.
     #[error("{0}")]
     Duplicate(String),
+    /// A booking would overlap others: each entry names what is taken and when.
+    #[error("the time is taken: {}", .0.join("; "))]
+    Clash(Vec<String>),
+    /// The record is signed and frozen; corrections are amendments.
+    #[error("{0}")]
+    Frozen(String),
     /// The database failed; the write did not happen.
     #[error("storage failure: {0}")]
     Backend(String),
@@ -97,6 +103,77 @@ pub trait Store: Send + Sync + 'static {
         withdrawal: ConsentWithdrawal,
         audit: NewAuditEntry,
     ) -> StoreResult<Consent>;
+
+    // Resources and the appointment book.
+    async fn set_licence(&self, licence: Licence, audit: NewAuditEntry) -> StoreResult<Licence>;
+    async fn licence(&self, user_id: &str) -> StoreResult<Option<Licence>>;
+    async fn create_room(&self, room: Room, audit: NewAuditEntry) -> StoreResult<Room>;
+    async fn rooms(&self) -> StoreResult<Vec<Room>>;
+    async fn create_device(&self, device: Device, audit: NewAuditEntry) -> StoreResult<Device>;
+    async fn devices(&self) -> StoreResult<Vec<Device>>;
+    /// Books the appointment unless its practitioner, room or device is already taken at that
+    /// time ([`StoreError::Clash`]); the check and the insert share one transaction.
+    async fn book(&self, appointment: NewAppointment, audit: NewAuditEntry) -> StoreResult<Appointment>;
+    async fn appointment(&self, id: &str) -> StoreResult<Option<Appointment>>;
+    async fn appointments(&self, filter: &AppointmentFilter) -> StoreResult<Vec<Appointment>>;
+    async fn change_appointment(
+        &self,
+        change: AppointmentChange,
+        audit: NewAuditEntry,
+    ) -> StoreResult<Appointment>;
+
+    // Clinic settings and the formulary.
+    async fn setting(&self, key: &str) -> StoreResult<Option<serde_json::Value>>;
+    async fn set_setting(
+        &self,
+        key: &str,
+        value: serde_json::Value,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn add_formulary_item(
+        &self,
+        item: FormularyItem,
+        audit: NewAuditEntry,
+    ) -> StoreResult<FormularyItem>;
+    async fn formulary(&self) -> StoreResult<Vec<FormularyItem>>;
+
+    // The treatment room.
+    /// Checks the appointment in and opens its (empty) chart, in one transaction.
+    async fn check_in(
+        &self,
+        change: AppointmentChange,
+        chart: ChartRecord,
+        audit: NewAuditEntry,
+    ) -> StoreResult<(Appointment, ChartRecord)>;
+    async fn chart(&self, id: &str) -> StoreResult<Option<ChartRecord>>;
+    async fn chart_for_appointment(&self, appointment_id: &str) -> StoreResult<Option<ChartRecord>>;
+    /// A client's charts, newest first, in one query however many there are.
+    async fn charts_for_client(&self, client_id: &str) -> StoreResult<Vec<ChartRecord>>;
+    /// Saves the chart document if `expected_version` is current and the chart is not signed.
+    async fn save_chart(
+        &self,
+        id: &str,
+        expected_version: i64,
+        chart: serde_json::Value,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ChartRecord>;
+    async fn cosign_chart(
+        &self,
+        id: &str,
+        expected_version: i64,
+        cosigner: &str,
+        at: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ChartRecord>;
+    async fn sign_chart(&self, signature: ChartSignature, audit: NewAuditEntry) -> StoreResult<ChartRecord>;
+    async fn add_amendment(&self, amendment: Amendment, audit: NewAuditEntry) -> StoreResult<Amendment>;
+    async fn amendments(&self, chart_id: &str) -> StoreResult<Vec<Amendment>>;
+    /// Every use of a lot, newest first.
+    async fn lot_trace(&self, lot: &str) -> StoreResult<Vec<LotTrace>>;
+    async fn add_aftercare_link(&self, link: AftercareLink, audit: NewAuditEntry) -> StoreResult<()>;
+    async fn aftercare_link(&self, token_hash: &str) -> StoreResult<Option<AftercareLink>>;
 
     // Audit.
     /// Appends entries to the chain in one commit; returns when they are durable.

@@ -286,3 +286,223 @@ pub struct AuditFilter {
     pub user_id: Option<String>,
     pub limit: i64,
 }
+
+/// What a practitioner's licence allows, as the owner set it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Licence {
+    pub user_id: String,
+    pub licence_type: String,
+    /// The deepest needle setting the licence allows, in hundredths of a millimetre.
+    pub max_depth_hundredths: u32,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Room {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+    pub model: String,
+    pub serial: String,
+    pub min_hundredths: u32,
+    pub max_hundredths: u32,
+    /// What the device's label limits (zones, indications), in the owner's words.
+    pub labelled_limits: String,
+    pub last_serviced_on: Option<String>,
+    pub service_due_on: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    Booked,
+    CheckedIn,
+    Done,
+    Cancelled,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    pub const ALL: [AppointmentStatus; 5] = [
+        AppointmentStatus::Booked,
+        AppointmentStatus::CheckedIn,
+        AppointmentStatus::Done,
+        AppointmentStatus::Cancelled,
+        AppointmentStatus::NoShow,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::CheckedIn => "checked_in",
+            AppointmentStatus::Done => "done",
+            AppointmentStatus::Cancelled => "cancelled",
+            AppointmentStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AppointmentStatus> {
+        AppointmentStatus::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether the appointment still holds its practitioner, room and device.
+    pub fn holds_resources(self) -> bool {
+        !matches!(self, AppointmentStatus::Cancelled | AppointmentStatus::NoShow)
+    }
+}
+
+/// A booking to store. Times are the clinic's wall-clock times, `YYYY-MM-DDTHH:MM:SS`.
+#[derive(Clone, Debug)]
+pub struct NewAppointment {
+    pub id: String,
+    pub client_id: String,
+    pub intake_id: String,
+    pub practitioner_id: String,
+    pub room_id: String,
+    pub device_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Bookings that start after this moment cannot overlap (no session is longer than the gap
+    /// to `starts_at`); it bounds the clash search to an index range.
+    pub clash_window_start: String,
+    pub zones: Vec<String>,
+    /// Why the session comes earlier than the minimum interval, when it does.
+    pub early_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Appointment {
+    pub id: String,
+    pub client_id: String,
+    pub intake_id: String,
+    pub practitioner_id: String,
+    pub room_id: String,
+    pub device_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub zones: Vec<String>,
+    pub status: AppointmentStatus,
+    pub status_reason: Option<String>,
+    pub early_reason: Option<String>,
+    pub version: i64,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Which appointments to list: any mix of filters, within `[from, to)`.
+#[derive(Clone, Debug, Default)]
+pub struct AppointmentFilter {
+    pub practitioner_id: Option<String>,
+    pub room_id: Option<String>,
+    pub device_id: Option<String>,
+    pub client_id: Option<String>,
+    pub from: String,
+    pub to: String,
+}
+
+/// A change of an appointment's status (check-in, done, cancelled, no-show) or time.
+#[derive(Clone, Debug)]
+pub struct AppointmentChange {
+    pub id: String,
+    pub expected_version: i64,
+    pub status: AppointmentStatus,
+    pub reason: Option<String>,
+    /// A new time (`starts_at`, `ends_at`, clash window start), for a reschedule.
+    pub new_time: Option<(String, String, String)>,
+    /// At check-in after a re-screen: the new intake the session now follows.
+    pub new_intake_id: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FormularyItem {
+    pub id: String,
+    pub name: String,
+    /// `glide` or `post_procedure`.
+    #[serde(rename = "use")]
+    pub use_for: String,
+    pub created_at: String,
+}
+
+/// A treatment-room chart as stored: the chart document plus who signed it and when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChartRecord {
+    pub id: String,
+    pub appointment_id: String,
+    pub client_id: String,
+    /// The chart document (`needlepoint_domain::chart::Chart` as JSON).
+    pub chart: serde_json::Value,
+    pub version: i64,
+    pub cosigned_by: Option<String>,
+    pub cosigned_at: Option<String>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One lot a signed chart used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LotUse {
+    pub lot: String,
+    /// `cartridge`, `glide` or `post_procedure`.
+    pub kind: String,
+    pub product: String,
+}
+
+/// A lot's use, with what a recall needs: who, when, and how to reach them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LotTrace {
+    pub lot: String,
+    pub kind: String,
+    pub product: String,
+    pub used_on: String,
+    pub chart_id: String,
+    pub client_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// How a chart is signed: the lots go to the recall index and the appointment is done, in the
+/// same transaction as the signature.
+#[derive(Clone, Debug)]
+pub struct ChartSignature {
+    pub chart_id: String,
+    pub expected_version: i64,
+    pub signed_by: String,
+    pub signed_at: String,
+    /// The session's date, `YYYY-MM-DD`, for the lot index.
+    pub used_on: String,
+    pub lots: Vec<LotUse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    pub id: String,
+    pub chart_id: String,
+    pub author_id: String,
+    pub reason: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct AftercareLink {
+    pub token_hash: String,
+    pub chart_id: String,
+    pub expires_at_unix: i64,
+    pub created_by: String,
+    pub created_at: String,
+}

@@ -1,5 +1,6 @@
-// Needlepoint's own script. The pages work without it; it adds two conveniences:
-// tapping the zone map ticks the matching area checkbox, and a finger-drawn signature.
+// Needlepoint's own script. The pages work without it; it adds conveniences: tapping the zone
+// map ticks the matching area checkbox, a finger-drawn signature, the chart saving itself after
+// every change (so a dropped tablet loses at most the field being typed), and the numbing timer.
 (function () {
   "use strict";
 
@@ -60,5 +61,56 @@
       field.value = "";
       ctx.clearRect(0, 0, canvas.width, canvas.height);
     });
+  });
+
+  document.querySelectorAll("form.chart[data-autosave]").forEach(function (form) {
+    var state = form.querySelector(".save-state");
+    var version = form.querySelector('input[name="version"]');
+    var pending = null;
+    var saving = false;
+    function save() {
+      if (saving) { pending = setTimeout(save, 300); return; }
+      saving = true;
+      state.textContent = "Saving…";
+      fetch(form.action, {
+        method: "POST",
+        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(new FormData(form)).toString(),
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (result.ok) {
+          version.value = result.body.version;
+          state.textContent = "Saved at " + new Date().toLocaleTimeString();
+        } else {
+          var fields = result.body.fields || {};
+          var detail = Object.keys(fields).map(function (k) { return fields[k]; }).join(" ");
+          state.textContent = "Not saved: " + result.body.message + (detail ? " " + detail : "");
+        }
+      }).catch(function () {
+        state.textContent = "Not saved: no connection. Your entries are still on this page; press Save when back online.";
+      }).then(function () { saving = false; });
+    }
+    form.addEventListener("change", function () {
+      clearTimeout(pending);
+      pending = setTimeout(save, 400);
+    });
+  });
+
+  document.querySelectorAll(".dwell[data-ready-at]").forEach(function (note) {
+    var ready = new Date(note.dataset.readyAt);
+    var timer = document.createElement("strong");
+    timer.className = "countdown";
+    note.appendChild(document.createTextNode(" "));
+    note.appendChild(timer);
+    function tick() {
+      var left = Math.round((ready - new Date()) / 1000);
+      if (left <= 0) { timer.textContent = "Dwell time reached."; note.classList.add("ready"); return; }
+      var m = Math.floor(left / 60), s = left % 60;
+      timer.textContent = m + " min " + (s < 10 ? "0" : "") + s + " s to go.";
+      setTimeout(tick, 1000);
+    }
+    tick();
   });
 })();

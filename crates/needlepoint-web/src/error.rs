@@ -23,6 +23,12 @@ pub enum AppError {
         message: String,
         fields: BTreeMap<String, String>,
     },
+    /// The record is signed (or otherwise past editing); corrections are amendments.
+    #[error("{message}")]
+    Frozen { message: String },
+    /// A booking overlaps others; each entry names what is taken and when.
+    #[error("that time is taken: {}", clashes.join("; "))]
+    Clash { clashes: Vec<String> },
     #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: u64 },
     #[error("the form has expired or came from another site; reload the page and try again")]
@@ -62,7 +68,9 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Frozen { .. } => {
+                StatusCode::CONFLICT
+            }
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -76,6 +84,8 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "version_conflict",
+            AppError::Clash { .. } => "booking_clash",
+            AppError::Frozen { .. } => "record_locked",
             AppError::Invalid { .. } => "invalid_input",
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::Csrf => "csrf_failed",
@@ -90,6 +100,9 @@ impl AppError {
             message: self.to_string(),
             fields: match self {
                 AppError::Invalid { fields, .. } => fields.clone(),
+                AppError::Clash { clashes } => {
+                    BTreeMap::from([("starts_at".to_string(), clashes.join("; "))])
+                }
                 _ => BTreeMap::new(),
             },
         }
@@ -106,6 +119,8 @@ impl From<StoreError> for AppError {
                 ),
             },
             StoreError::Duplicate(message) => AppError::Conflict { message },
+            StoreError::Clash(clashes) => AppError::Clash { clashes },
+            StoreError::Frozen(message) => AppError::Frozen { message },
             StoreError::Backend(detail) => AppError::Internal(detail),
         }
     }

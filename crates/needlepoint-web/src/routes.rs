@@ -2,7 +2,7 @@
 //! role tests walk: a route added to the router must be added here too.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use needlepoint_store::Role;
 
 use crate::state::AppState;
@@ -79,6 +79,29 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/clients/{id}/consents/new", Access::Clinical),
     route("POST", "/clients/{id}/consents", Access::Clinical),
     route("POST", "/consents/{id}/withdraw", Access::Clinical),
+    route("GET", "/aftercare/{id}", Access::Public),
+    route("GET", "/calendar", Access::Staff),
+    route("GET", "/clients/{id}/book", Access::Staff),
+    route("POST", "/appointments", Access::Staff),
+    route("GET", "/appointments/{id}", Access::Staff),
+    route("POST", "/appointments/{id}/check-in", Access::Staff),
+    route("POST", "/appointments/{id}/cancel", Access::Staff),
+    route("POST", "/appointments/{id}/no-show", Access::Staff),
+    route("POST", "/appointments/{id}/reschedule", Access::Staff),
+    route("GET", "/charts/{id}", Access::Clinical),
+    route("POST", "/charts/{id}", Access::Clinical),
+    route("POST", "/charts/{id}/sign", Access::Clinical),
+    route("POST", "/charts/{id}/cosign", Access::Clinical),
+    route("POST", "/charts/{id}/amendments", Access::Clinical),
+    route("POST", "/charts/{id}/aftercare-link", Access::Clinical),
+    route("GET", "/lots", Access::Clinical),
+    route("GET", "/clinic", Access::Owner),
+    route("POST", "/clinic/licences", Access::Owner),
+    route("POST", "/clinic/rooms", Access::Owner),
+    route("POST", "/clinic/devices", Access::Owner),
+    route("POST", "/clinic/formulary", Access::Owner),
+    route("POST", "/clinic/hours", Access::Owner),
+    route("GET", "/charts/{id}/aftercare", Access::Clinical),
     route("GET", "/audit", Access::Owner),
     route("GET", "/users", Access::Owner),
     route("POST", "/users", Access::Owner),
@@ -100,6 +123,33 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/audit/verify", Access::Owner),
     route("GET", "/api/v1/users", Access::Owner),
     route("POST", "/api/v1/users", Access::Owner),
+    route("GET", "/api/v1/practitioners", Access::Staff),
+    route("PUT", "/api/v1/practitioners/{id}/licence", Access::Owner),
+    route("GET", "/api/v1/rooms", Access::Staff),
+    route("POST", "/api/v1/rooms", Access::Owner),
+    route("GET", "/api/v1/devices", Access::Staff),
+    route("POST", "/api/v1/devices", Access::Owner),
+    route("GET", "/api/v1/formulary", Access::Staff),
+    route("POST", "/api/v1/formulary", Access::Owner),
+    route("GET", "/api/v1/settings/opening-hours", Access::Staff),
+    route("PUT", "/api/v1/settings/opening-hours", Access::Owner),
+    route("POST", "/api/v1/appointments", Access::Staff),
+    route("GET", "/api/v1/appointments/{id}", Access::Staff),
+    route("POST", "/api/v1/appointments/{id}/cancel", Access::Staff),
+    route("POST", "/api/v1/appointments/{id}/no-show", Access::Staff),
+    route("POST", "/api/v1/appointments/{id}/reschedule", Access::Staff),
+    route("POST", "/api/v1/appointments/{id}/check-in", Access::Staff),
+    route("POST", "/api/v1/clients/{id}/series-proposals", Access::Staff),
+    route("GET", "/api/v1/clients/{id}/series", Access::Staff),
+    route("GET", "/api/v1/calendar", Access::Staff),
+    route("GET", "/api/v1/charts/{id}", Access::Clinical),
+    route("PUT", "/api/v1/charts/{id}", Access::Clinical),
+    route("POST", "/api/v1/charts/{id}/cosign", Access::Clinical),
+    route("POST", "/api/v1/charts/{id}/sign", Access::Clinical),
+    route("POST", "/api/v1/charts/{id}/amendments", Access::Clinical),
+    route("GET", "/api/v1/charts/{id}/aftercare", Access::Clinical),
+    route("POST", "/api/v1/charts/{id}/aftercare-link", Access::Clinical),
+    route("GET", "/api/v1/lots/{id}", Access::Clinical),
 ];
 
 /// The whole application: pages, API and middleware. The single seam for the server and tests.
@@ -124,6 +174,28 @@ pub fn app(state: AppState) -> Router {
         .route("/clients/{id}/consents/new", get(ui::consent::form))
         .route("/clients/{id}/consents", post(ui::consent::submit))
         .route("/consents/{id}/withdraw", post(ui::consent::withdraw))
+        .route("/aftercare/{token}", get(ui::aftercare::by_link))
+        .route("/calendar", get(ui::booking::calendar))
+        .route("/clients/{id}/book", get(ui::booking::book_page))
+        .route("/appointments", post(ui::booking::book))
+        .route("/appointments/{id}", get(ui::booking::appointment))
+        .route("/appointments/{id}/check-in", post(ui::booking::check_in))
+        .route("/appointments/{id}/cancel", post(ui::booking::cancel))
+        .route("/appointments/{id}/no-show", post(ui::booking::no_show))
+        .route("/appointments/{id}/reschedule", post(ui::booking::reschedule))
+        .route("/charts/{id}", get(ui::room::show).post(ui::room::save))
+        .route("/charts/{id}/sign", post(ui::room::sign))
+        .route("/charts/{id}/cosign", post(ui::room::cosign))
+        .route("/charts/{id}/amendments", post(ui::room::amend))
+        .route("/charts/{id}/aftercare-link", post(ui::room::link))
+        .route("/lots", get(ui::room::lots))
+        .route("/clinic", get(ui::clinic::show))
+        .route("/clinic/licences", post(ui::clinic::licence))
+        .route("/clinic/rooms", post(ui::clinic::room))
+        .route("/clinic/devices", post(ui::clinic::device))
+        .route("/clinic/formulary", post(ui::clinic::formulary))
+        .route("/clinic/hours", post(ui::clinic::hours))
+        .route("/charts/{id}/aftercare", get(ui::aftercare::print))
         .route("/audit", get(ui::admin::audit))
         .route("/users", get(ui::admin::users).post(ui::admin::add_user));
     let api = Router::new()
@@ -150,6 +222,40 @@ pub fn app(state: AppState) -> Router {
         .route("/audit", get(api::admin::audit))
         .route("/audit/verify", get(api::admin::verify))
         .route("/users", get(api::admin::users).post(api::admin::add_user))
+        .route("/practitioners", get(api::resources::practitioners))
+        .route("/practitioners/{id}/licence", put(api::resources::set_licence))
+        .route(
+            "/rooms",
+            get(api::resources::rooms).post(api::resources::create_room),
+        )
+        .route(
+            "/devices",
+            get(api::resources::devices).post(api::resources::create_device),
+        )
+        .route(
+            "/formulary",
+            get(api::resources::formulary).post(api::resources::add_formulary_item),
+        )
+        .route(
+            "/settings/opening-hours",
+            get(api::resources::opening_hours).put(api::resources::set_opening_hours),
+        )
+        .route("/appointments", post(api::booking::book))
+        .route("/appointments/{id}", get(api::booking::get))
+        .route("/appointments/{id}/cancel", post(api::booking::cancel))
+        .route("/appointments/{id}/no-show", post(api::booking::no_show))
+        .route("/appointments/{id}/reschedule", post(api::booking::reschedule))
+        .route("/appointments/{id}/check-in", post(api::room::check_in))
+        .route("/clients/{id}/series-proposals", post(api::booking::propose))
+        .route("/clients/{id}/series", get(api::booking::series))
+        .route("/calendar", get(api::booking::calendar))
+        .route("/charts/{id}", get(api::room::get).put(api::room::save))
+        .route("/charts/{id}/cosign", post(api::room::cosign))
+        .route("/charts/{id}/sign", post(api::room::sign))
+        .route("/charts/{id}/amendments", post(api::room::amend))
+        .route("/charts/{id}/aftercare", get(api::room::aftercare))
+        .route("/charts/{id}/aftercare-link", post(api::room::aftercare_link))
+        .route("/lots/{lot}", get(api::room::lot))
         .fallback(api::not_found);
     let health = Router::new()
         .route("/healthz", get(api::health::alive))

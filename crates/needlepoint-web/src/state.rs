@@ -19,6 +19,8 @@ pub struct WebConfig {
     pub absolute_timeout_seconds: i64,
     /// The clinic's name, shown in the pages.
     pub clinic_name: String,
+    /// How clients reach the clinic about a warning sign, printed on their aftercare.
+    pub clinic_phone: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -28,6 +30,7 @@ impl Default for WebConfig {
             idle_timeout_seconds: 30 * 60,
             absolute_timeout_seconds: 12 * 60 * 60,
             clinic_name: "Needlepoint clinic".into(),
+            clinic_phone: None,
         }
     }
 }

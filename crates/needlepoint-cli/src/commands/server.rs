@@ -21,6 +21,7 @@ struct FileSettings {
     database_url: Option<String>,
     secure_cookies: Option<bool>,
     clinic_name: Option<String>,
+    clinic_phone: Option<String>,
     protocol: Option<PathBuf>,
 }
 
@@ -30,6 +31,7 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub secure_cookies: bool,
     pub clinic_name: String,
+    pub clinic_phone: Option<String>,
     pub protocol: Option<PathBuf>,
 }
 
@@ -66,6 +68,7 @@ pub fn settings(args: ServerArgs) -> Result<Settings, CliError> {
         database_url: args.database_url.or(file.database_url),
         secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
         clinic_name: file.clinic_name.unwrap_or_else(|| "Needlepoint clinic".into()),
+        clinic_phone: file.clinic_phone,
         protocol: args.protocol.or(file.protocol),
     })
 }
@@ -160,6 +163,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
     let config = WebConfig {
         secure_cookies: settings.secure_cookies,
         clinic_name: settings.clinic_name,
+        clinic_phone: settings.clinic_phone,
         ..WebConfig::default()
     };
     let state = AppState::start(store.clone(), Arc::new(protocol), config)
@@ -222,6 +226,7 @@ pub fn demo(listen: &str) -> Result<(), CliError> {
         database_url: None,
         secure_cookies: false,
         clinic_name: "Needlepoint demo clinic".into(),
+        clinic_phone: Some("020 7946 0000".into()),
         protocol: None,
     };
     runtime()?.block_on(run(settings, true))

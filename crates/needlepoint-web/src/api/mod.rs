@@ -1,11 +1,14 @@
 //! The JSON API under `/api/v1`: every operation of the pages, described by `/api/v1/openapi.json`.
 
 pub mod admin;
+pub mod booking;
 pub mod clients;
 pub mod consents;
 pub mod health;
 pub mod intakes;
 pub mod openapi;
+pub mod resources;
+pub mod room;
 pub mod session;
 
 use crate::error::AppError;

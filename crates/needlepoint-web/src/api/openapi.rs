@@ -9,7 +9,7 @@ use crate::auth::access::Staff;
 #[openapi(
     info(
         title = "Needlepoint API",
-        description = "Clients, intake, screening and plans, consent and audit for a microneedling clinic."
+        description = "Clients, intake, screening and plans, consent, the appointment book, the treatment-room chart, aftercare, lot traceability and audit for a microneedling clinic."
     ),
     paths(
         super::session::login,
@@ -31,6 +31,33 @@ use crate::auth::access::Staff;
         super::admin::verify,
         super::admin::users,
         super::admin::add_user,
+        super::resources::practitioners,
+        super::resources::set_licence,
+        super::resources::rooms,
+        super::resources::create_room,
+        super::resources::devices,
+        super::resources::create_device,
+        super::resources::formulary,
+        super::resources::add_formulary_item,
+        super::resources::opening_hours,
+        super::resources::set_opening_hours,
+        super::booking::book,
+        super::booking::get,
+        super::booking::propose,
+        super::booking::series,
+        super::booking::calendar,
+        super::booking::cancel,
+        super::booking::no_show,
+        super::booking::reschedule,
+        super::room::check_in,
+        super::room::get,
+        super::room::save,
+        super::room::cosign,
+        super::room::sign,
+        super::room::amend,
+        super::room::aftercare,
+        super::room::aftercare_link,
+        super::room::lot,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

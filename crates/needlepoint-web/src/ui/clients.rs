@@ -174,6 +174,7 @@ pub async fn show(
             div.actions {
                 a.button href=(format!("/clients/{id}/edit")) { "Edit details" }
                 @if clinical && !client.archived { a.button.primary href=(format!("/clients/{id}/intakes/new")) { "New intake" } }
+                @if !client.archived { a.button href=(format!("/clients/{id}/book")) { "Book sessions" } }
             }
             @if clinical {
                 section aria-labelledby="intakes-h" {

@@ -27,7 +27,10 @@ pub fn page(title: &str, user: Option<&CurrentUser>, content: Markup) -> Markup 
                     @if let Some(user) = user {
                         nav aria-label="Main" {
                             a href="/clients" { "Clients" }
+                            a href="/calendar" { "Calendar" }
+                            @if user.role().is_clinical() { a href="/lots" { "Lots" } }
                             @if user.role() == Role::Owner {
+                                a href="/clinic" { "Clinic" }
                                 a href="/users" { "Users" }
                                 a href="/audit" { "Audit log" }
                             }

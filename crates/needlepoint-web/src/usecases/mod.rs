@@ -1,8 +1,12 @@
 //! What the clinic does, once: the pages and the API both call these, so a rule lives in one place.
 
+pub mod booking;
 pub mod clients;
 pub mod consents;
 pub mod intakes;
+pub mod resources;
+pub mod room;
+pub mod stored_plan;
 pub mod users;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,540 @@
+//! The front desk's pages: the calendar, booking a series for a client, and one appointment
+//! (check-in, moving, cancelling, no-show).
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use needlepoint_domain::checkin::ChangesSinceLastVisit;
+use needlepoint_store::{Appointment, AppointmentStatus};
+use serde::Deserialize;
+
+use crate::api::booking::clinic_today;
+use crate::auth::CurrentUser;
+use crate::auth::access::Staff;
+use crate::error::{AppError, PageError};
+use crate::state::AppState;
+use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
+use crate::ui::layout::page;
+use crate::usecases::booking::{
+    self, BookingInput, CalendarQuery, ProposalInput, RescheduleInput, StatusInput,
+};
+use crate::usecases::resources;
+use crate::usecases::room::{self, CheckInInput};
+
+fn hhmm(text: &str) -> &str {
+    text.get(11..16).unwrap_or(text)
+}
+
+fn status_label(status: AppointmentStatus) -> &'static str {
+    match status {
+        AppointmentStatus::Booked => "Booked",
+        AppointmentStatus::CheckedIn => "Checked in",
+        AppointmentStatus::Done => "Done",
+        AppointmentStatus::Cancelled => "Cancelled",
+        AppointmentStatus::NoShow => "No-show",
+    }
+}
+
+/// The calendar: a day or a week, for one practitioner, one room, or everyone.
+pub async fn calendar(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Query(query): Query<CalendarQuery>,
+) -> Result<Markup, PageError> {
+    let calendar = booking::calendar(&state, &query, clinic_today()).await?;
+    state
+        .audit
+        .record_read(user.audit_entry(
+            "calendar.read",
+            "ok",
+            None,
+            format!("from={} days={}", calendar.from, calendar.days),
+        ))
+        .await?;
+    let practitioners = resources::practitioners(&state).await?;
+    let rooms = state.store.rooms().await?;
+    let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
+    let from: jiff::civil::Date = calendar
+        .from
+        .parse()
+        .map_err(|_| AppError::field("from", "expected a date"))?;
+    let shift = |days: i64| {
+        from.checked_add(jiff::Span::new().days(days))
+            .unwrap_or(from)
+            .to_string()
+    };
+    let step = i64::from(calendar.days);
+    let keep = format!(
+        "&days={}&practitioner_id={}&room_id={}",
+        calendar.days,
+        query.practitioner_id.clone().unwrap_or_default(),
+        query.room_id.clone().unwrap_or_default()
+    );
+    Ok(page(
+        if calendar.days == 1 { "Day" } else { "Week" },
+        Some(&user),
+        html! {
+            form.inline method="get" action="/calendar" {
+                label for="from" { "From" } input #from type="date" name="from" value=(calendar.from);
+                label for="days" { "Show" }
+                select #days name="days" {
+                    option value="1" selected[calendar.days == 1] { "one day" }
+                    option value="7" selected[calendar.days == 7] { "one week" }
+                }
+                label for="practitioner_id" { "Practitioner" }
+                select #practitioner_id name="practitioner_id" {
+                    option value="" { "everyone" }
+                    @for (p, _) in &practitioners { option value=(p.id) selected[selected(&query.practitioner_id, &p.id)] { (p.email) } }
+                }
+                label for="room_id" { "Room" }
+                select #room_id name="room_id" {
+                    option value="" { "every room" }
+                    @for r in &rooms { option value=(r.id) selected[selected(&query.room_id, &r.id)] { (r.name) } }
+                }
+                button type="submit" { "Show" }
+            }
+            p.actions {
+                a.button href=(format!("/calendar?from={}{keep}", shift(-step))) { "← Earlier" }
+                a.button href=(format!("/calendar?from={}{keep}", clinic_today())) { "Today" }
+                a.button href=(format!("/calendar?from={}{keep}", shift(step))) { "Later →" }
+            }
+            @if calendar.entries.is_empty() {
+                p { "Nothing booked." }
+            } @else {
+                table {
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Client" } th scope="col" { "Practitioner" } th scope="col" { "Room" } th scope="col" { "Status" } } }
+                    tbody {
+                        @for entry in &calendar.entries {
+                            @let a = &entry.appointment;
+                            tr {
+                                td { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.get(..10).unwrap_or("")) " " (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) } }
+                                td { (entry.client_name) }
+                                td { (practitioners.iter().find(|(p, _)| p.id == a.practitioner_id).map_or("?", |(p, _)| p.email.as_str())) }
+                                td { (rooms.iter().find(|r| r.id == a.room_id).map_or("?", |r| r.name.as_str())) }
+                                td { (status_label(a.status)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BookQuery {
+    practitioner_id: Option<String>,
+    room_id: Option<String>,
+    device_id: Option<String>,
+    from: Option<String>,
+    preferred_time: Option<String>,
+}
+
+/// A client's series: what is done and booked, and proposals for the rest, each booked, moved or
+/// dropped on its own.
+pub async fn book_page(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(client_id): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Result<Markup, PageError> {
+    render_book(&state, &user, &client_id, &query, None).await
+}
+
+async fn render_book(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: &str,
+    query: &BookQuery,
+    error: Option<&AppError>,
+) -> Result<Markup, PageError> {
+    let client = state.store.client(client_id).await?.ok_or(AppError::NotFound)?;
+    let series = booking::series(state, client_id).await?;
+    state
+        .audit
+        .record_read(user.audit_entry("series.read", "ok", Some(client_id), ""))
+        .await?;
+    let practitioners = resources::practitioners(state).await?;
+    let rooms = state.store.rooms().await?;
+    let devices = state.store.devices().await?;
+    let chosen = query.practitioner_id.is_some() && query.room_id.is_some() && query.device_id.is_some();
+    let proposal = if chosen {
+        let input = ProposalInput {
+            intake_id: None,
+            practitioner_id: query.practitioner_id.clone(),
+            room_id: query.room_id.clone(),
+            device_id: query.device_id.clone(),
+            from: query.from.clone(),
+            preferred_time: query.preferred_time.clone(),
+        };
+        Some(booking::propose_series(state, client_id, &input, clinic_today()).await)
+    } else {
+        None
+    };
+    let pick = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
+    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    Ok(page(
+        &format!("Book sessions for {name}"),
+        Some(user),
+        html! {
+            (error_summary(error))
+            section.card aria-labelledby="series-h" {
+                h2 #series-h { "The series" }
+                p { (series.planned_sessions) " sessions planned: " (series.done.len()) " done, " (series.booked.len()) " booked, "
+                    (series.missed.len()) " missed, " strong { (series.missing) " still to book" } "." }
+                @if !series.appointments.is_empty() {
+                    ul.list { @for a in &series.appointments {
+                        li { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.replace('T', " ").get(..16).unwrap_or("")) } " · " (status_label(a.status)) " · " (a.zones.join(", ")) }
+                    } }
+                }
+            }
+            form.card method="get" action=(format!("/clients/{client_id}/book")) {
+                h2 { "Propose the remaining sessions" }
+                div.row {
+                    div { label for="practitioner_id" { "Practitioner" }
+                        select #practitioner_id name="practitioner_id" required {
+                            @for (p, licence) in &practitioners {
+                                option value=(p.id) selected[pick(&query.practitioner_id, &p.id)] {
+                                    (p.email) @if let Some(l) = licence { " (" (l.licence_type) ", up to " (f64::from(l.max_depth_hundredths) / 100.0) " mm)" } @else { " (no licence on record)" }
+                                }
+                            }
+                        } }
+                    div { label for="room_id" { "Room" }
+                        select #room_id name="room_id" required { @for r in &rooms { option value=(r.id) selected[pick(&query.room_id, &r.id)] { (r.name) } } } }
+                    div { label for="device_id" { "Device" }
+                        select #device_id name="device_id" required { @for d in &devices { option value=(d.id) selected[pick(&query.device_id, &d.id)] { (d.name) " · " (d.serial) } } } }
+                    div { label for="from" { "From" } input #from type="date" name="from" value=(query.from.clone().unwrap_or_else(|| clinic_today().to_string())); }
+                    div { label for="preferred_time" { "Preferred time" } input #preferred_time type="time" name="preferred_time" value=(query.preferred_time.clone().unwrap_or_else(|| "10:00".into())); }
+                }
+                button.primary type="submit" { "Propose" }
+            }
+            @match &proposal {
+                Some(Ok(found)) => {
+                    section aria-labelledby="proposals-h" {
+                        h2 #proposals-h { "Proposals (" (found.minutes) " minutes each)" }
+                        @if found.proposals.is_empty() { p { "Every session of the series is booked." } }
+                        @for p in &found.proposals {
+                            form.card.inline method="post" action="/appointments" {
+                                (csrf_field(user))
+                                input type="hidden" name="client_id" value=(client_id);
+                                input type="hidden" name="intake_id" value=(found.intake_id);
+                                input type="hidden" name="practitioner_id" value=(query.practitioner_id.clone().unwrap_or_default());
+                                input type="hidden" name="room_id" value=(query.room_id.clone().unwrap_or_default());
+                                input type="hidden" name="device_id" value=(query.device_id.clone().unwrap_or_default());
+                                @for z in &p.zones { input type="hidden" name="zones" value=(z); }
+                                label for=(format!("start-{}", p.number)) { "Session " (p.number) " (" (p.zones.join(", ")) ")"
+                                    @if let Some(gap) = p.gap_days { ", " (gap) " days after the one before" } }
+                                input id=(format!("start-{}", p.number)) type="datetime-local" name="starts_at" value=(p.starts_at.get(..16).unwrap_or(&p.starts_at));
+                                button.primary type="submit" { "Book" }
+                            }
+                        }
+                        p.hint { "Change a time before booking it to move it; leave a proposal unbooked to drop it." }
+                    }
+                }
+                Some(Err(e)) => { div.error-summary role="alert" { p { strong { (e) } } } }
+                None => {}
+            }
+            p { a href=(format!("/clients/{client_id}")) { "Back to " (name) } }
+        },
+    ))
+}
+
+/// Books one session (a proposal accepted or moved, or a single booking).
+pub async fn book(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let zones = pairs.all("zones");
+    let input = BookingInput {
+        client_id: pairs.text("client_id"),
+        intake_id: pairs.text("intake_id"),
+        practitioner_id: pairs.text("practitioner_id"),
+        room_id: pairs.text("room_id"),
+        device_id: pairs.text("device_id"),
+        starts_at: pairs.text("starts_at"),
+        zones: (!zones.is_empty()).then_some(zones),
+        early_reason: pairs.text("early_reason"),
+    };
+    let client_id = input.client_id.clone().unwrap_or_default();
+    match booking::book(&state, &user, &input).await {
+        Ok(booked) => Ok(Redirect::to(&format!("/appointments/{}", booked.appointment.id)).into_response()),
+        Err(error @ (AppError::Invalid { .. } | AppError::Clash { .. })) => {
+            let query = BookQuery {
+                practitioner_id: input.practitioner_id.clone(),
+                room_id: input.room_id.clone(),
+                device_id: input.device_id.clone(),
+                from: input
+                    .starts_at
+                    .as_deref()
+                    .and_then(|s| s.get(..10))
+                    .map(str::to_string),
+                preferred_time: None,
+            };
+            let status = error.status();
+            let mut body = render_book(&state, &user, &client_id, &query, Some(&error)).await?;
+            if let AppError::Invalid { fields, .. } = &error
+                && fields.contains_key("early_reason")
+            {
+                body = early_form(&user, &input, &error, body);
+            }
+            Ok((status, body).into_response())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// When a session comes too soon, the same booking again with a box for the reason.
+fn early_form(user: &CurrentUser, input: &BookingInput, error: &AppError, rest: Markup) -> Markup {
+    html! {
+        form.card method="post" action="/appointments" aria-labelledby="early-h" {
+            h2 #early-h { "Book sooner than the minimum interval?" }
+            (csrf_field(user))
+            @for (name, value) in [("client_id", &input.client_id), ("intake_id", &input.intake_id), ("practitioner_id", &input.practitioner_id),
+                                   ("room_id", &input.room_id), ("device_id", &input.device_id), ("starts_at", &input.starts_at)] {
+                input type="hidden" name=(name) value=(value.clone().unwrap_or_default());
+            }
+            @for z in input.zones.iter().flatten() { input type="hidden" name="zones" value=(z); }
+            label for="early_reason" { "Reason" }
+            (field_error(Some(error), "early_reason"))
+            textarea #early_reason name="early_reason" required {}
+            button.primary type="submit" { "Book with this reason" }
+        }
+        (rest)
+    }
+}
+
+async fn render_appointment(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    error: Option<&AppError>,
+) -> Result<Markup, PageError> {
+    let a: Appointment = state.store.appointment(id).await?.ok_or(AppError::NotFound)?;
+    state
+        .audit
+        .record_read(user.audit_entry(
+            "appointment.read",
+            "ok",
+            Some(&a.client_id),
+            format!("appointment={id}"),
+        ))
+        .await?;
+    let client = state
+        .store
+        .client(&a.client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let chart = state.store.chart_for_appointment(id).await?;
+    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    let questions: [(&str, &str); 6] = [
+        (
+            "new_medication",
+            "New medicines, supplements or skin products (retinoids, isotretinoin, blood thinners…)",
+        ),
+        (
+            "new_condition",
+            "A new diagnosis or illness, or a flare of a skin condition",
+        ),
+        ("pregnancy", "Pregnant or breastfeeding"),
+        (
+            "sun_or_tanning",
+            "Sunburn, tanning, a sunbed or self-tanner on the area",
+        ),
+        (
+            "other_procedure",
+            "Another procedure on the area (laser, peel, filler, toxin, waxing)",
+        ),
+        (
+            "active_lesion",
+            "A cold sore, spot, cut or infection on the area now",
+        ),
+    ];
+    Ok(page(
+        &format!(
+            "{name}, {}",
+            a.starts_at.replace('T', " ").get(..16).unwrap_or("")
+        ),
+        Some(user),
+        html! {
+            (error_summary(error))
+            dl.details {
+                dt { "Status" } dd { (status_label(a.status)) @if let Some(r) = &a.status_reason { " (" (r) ")" } }
+                dt { "Time" } dd { (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) }
+                dt { "Zones" } dd { (a.zones.join(", ")) }
+                @if let Some(r) = &a.early_reason { dt { "Booked early because" } dd { (r) } }
+                dt { "Client" } dd { a href=(format!("/clients/{}", client.id)) { (name) } }
+            }
+            @if let Some(chart) = &chart {
+                p.actions { a.button.primary href=(format!("/charts/{}", chart.id)) { "Open the chart" } }
+            }
+            @if a.status == AppointmentStatus::Booked {
+                form.card method="post" action=(format!("/appointments/{id}/check-in")) aria-labelledby="checkin-h" {
+                    h2 #checkin-h { "Check in" }
+                    (csrf_field(user))
+                    input type="hidden" name="version" value=(a.version);
+                    input type="hidden" name="answered" value="1";
+                    fieldset { legend { "Since the last visit, has anything changed? Tick what applies." }
+                        @for (key, label) in questions {
+                            label.choice { input type="checkbox" name=(key) value="true"; " " (label) }
+                        }
+                    }
+                    p.hint { "If anything is ticked, a practitioner takes an updated intake before the session can start." }
+                    button.primary type="submit" { "Check in" }
+                }
+                form.card.inline method="post" action=(format!("/appointments/{id}/reschedule")) {
+                    (csrf_field(user))
+                    input type="hidden" name="version" value=(a.version);
+                    label for="new-start" { "Move to" }
+                    input #new-start type="datetime-local" name="starts_at" value=(a.starts_at.get(..16).unwrap_or(""));
+                    label for="move-reason" { "Reason" } input #move-reason name="reason";
+                    button type="submit" { "Move" }
+                }
+                form.card.inline method="post" action=(format!("/appointments/{id}/cancel")) {
+                    (csrf_field(user))
+                    input type="hidden" name="version" value=(a.version);
+                    label for="cancel-reason" { "Cancellation reason" } input #cancel-reason name="reason" required;
+                    button.secondary type="submit" { "Cancel the appointment" }
+                }
+                form.inline method="post" action=(format!("/appointments/{id}/no-show")) {
+                    (csrf_field(user))
+                    input type="hidden" name="version" value=(a.version);
+                    button.secondary type="submit" { "Mark as no-show" }
+                }
+            }
+            p { a href=(format!("/clients/{}/book", client.id)) { "The client's series" } " · " a href="/calendar" { "Calendar" } }
+        },
+    ))
+}
+
+pub async fn appointment(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    render_appointment(&state, &user, &id, None).await
+}
+
+async fn after_change(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    result: Result<(), AppError>,
+    next: String,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Err(
+            error @ (AppError::Invalid { .. }
+            | AppError::Clash { .. }
+            | AppError::Conflict { .. }
+            | AppError::Frozen { .. }),
+        ) => {
+            let status = if error.status() == StatusCode::INTERNAL_SERVER_ERROR {
+                StatusCode::CONFLICT
+            } else {
+                error.status()
+            };
+            Ok((status, render_appointment(state, user, id, Some(&error)).await?).into_response())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn version(pairs: &Pairs) -> Option<i64> {
+    pairs.text("version").and_then(|v| v.parse().ok())
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let ticked = |key: &str| pairs.get(key) == Some("true");
+    let changes = pairs.get("answered").map(|_| ChangesSinceLastVisit {
+        new_medication: ticked("new_medication"),
+        new_condition: ticked("new_condition"),
+        pregnancy: ticked("pregnancy"),
+        sun_or_tanning: ticked("sun_or_tanning"),
+        other_procedure: ticked("other_procedure"),
+        active_lesion: ticked("active_lesion"),
+    });
+    let input = CheckInInput {
+        version: version(&pairs),
+        changes,
+        intake: None,
+    };
+    match room::check_in(&state, &user, &id, &input).await {
+        Ok(done) => {
+            let next = if user.role().is_clinical() {
+                format!("/charts/{}", done.chart_id)
+            } else {
+                format!("/appointments/{id}")
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(error) => after_change(&state, &user, &id, Err(error), String::new()).await,
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    status_change(state, user, id, pairs, AppointmentStatus::Cancelled).await
+}
+
+pub async fn no_show(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    status_change(state, user, id, pairs, AppointmentStatus::NoShow).await
+}
+
+async fn status_change(
+    state: AppState,
+    user: CurrentUser,
+    id: String,
+    pairs: Vec<(String, String)>,
+    status: AppointmentStatus,
+) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let input = StatusInput {
+        version: version(&pairs),
+        reason: pairs.text("reason"),
+    };
+    let result = booking::set_status(&state, &user, &id, status, &input)
+        .await
+        .map(|_| ());
+    after_change(&state, &user, &id, result, format!("/appointments/{id}")).await
+}
+
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let input = RescheduleInput {
+        version: version(&pairs),
+        starts_at: pairs.text("starts_at"),
+        reason: pairs.text("reason"),
+        early_reason: pairs.text("early_reason"),
+    };
+    let result = booking::reschedule(&state, &user, &id, &input).await.map(|_| ());
+    after_change(&state, &user, &id, result, format!("/appointments/{id}")).await
+}
