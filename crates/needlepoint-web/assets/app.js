@@ -65,36 +65,55 @@
 
   document.querySelectorAll("form.chart[data-autosave]").forEach(function (form) {
     var state = form.querySelector(".save-state");
-    var version = form.querySelector('input[name="version"]');
-    var pending = null;
-    var saving = false;
+    var timer = null;
+    var dirty = false;
+    var inFlight = Promise.resolve(true);
+    function setVersion(version) {
+      // Every form on the page (sign, co-sign) must send the chart's current version.
+      document.querySelectorAll('input[name="version"]').forEach(function (input) { input.value = version; });
+    }
     function save() {
-      if (saving) { pending = setTimeout(save, 300); return; }
-      saving = true;
-      state.textContent = "Saving…";
-      fetch(form.action, {
-        method: "POST",
-        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(new FormData(form)).toString(),
-        credentials: "same-origin"
-      }).then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      }).then(function (result) {
-        if (result.ok) {
-          version.value = result.body.version;
-          state.textContent = "Saved at " + new Date().toLocaleTimeString();
-        } else {
-          var fields = result.body.fields || {};
-          var detail = Object.keys(fields).map(function (k) { return fields[k]; }).join(" ");
-          state.textContent = "Not saved: " + result.body.message + (detail ? " " + detail : "");
-        }
-      }).catch(function () {
-        state.textContent = "Not saved: no connection. Your entries are still on this page; press Save when back online.";
-      }).then(function () { saving = false; });
+      clearTimeout(timer);
+      if (!dirty) { return inFlight; }
+      dirty = false;
+      inFlight = inFlight.then(function () {
+        state.textContent = "Saving…";
+        return fetch(form.action, {
+          method: "POST",
+          headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(new FormData(form)).toString(),
+          credentials: "same-origin"
+        }).then(function (response) {
+          return response.json().then(function (body) {
+            if (response.ok) {
+              setVersion(body.version);
+              state.textContent = "Saved at " + new Date().toLocaleTimeString();
+              return true;
+            }
+            var fields = body.fields || {};
+            var detail = Object.keys(fields).map(function (k) { return fields[k]; }).join(" ");
+            state.textContent = "Not saved: " + body.message + (detail ? " " + detail : "");
+            return false;
+          });
+        }).catch(function () {
+          dirty = true;
+          state.textContent = "Not saved: no connection. Your entries are still on this page; press Save when back online.";
+          return false;
+        });
+      });
+      return inFlight;
     }
     form.addEventListener("change", function () {
-      clearTimeout(pending);
-      pending = setTimeout(save, 400);
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(save, 400);
+    });
+    // Signing or co-signing waits for the last change to be saved, then sends the new version.
+    document.querySelectorAll("form.after-save").forEach(function (other) {
+      other.addEventListener("submit", function (event) {
+        event.preventDefault();
+        save().then(function () { other.submit(); });
+      });
     });
   });
 

@@ -1,6 +1,8 @@
-//! The main journey in a real browser (headless Chromium through chromedriver), on a
-//! tablet-sized window: sign in, create a client, fill the intake on the zone map, see the plan,
-//! sign consent. Every page on the way is checked with axe-core for WCAG 2.1 AA violations.
+//! The main journeys in a real browser (headless Chromium through chromedriver), on a
+//! tablet-sized window. The front of house: sign in, create a client, fill the intake on the zone
+//! map, see the plan, sign consent. The treatment room: check in, chart three zones (saved as it
+//! goes), sign, print the aftercare and open the client's link. Every page on the way is checked
+//! with axe-core for WCAG 2.1 AA violations.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian packages) and axe-core from npm; `.ci/run`
 //! installs them. Without them the test prints why it is skipped, unless
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::clinic::{DAY, booking, planned_client_on, send, set_up};
 use common::{PASSWORD, spawn};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -145,17 +148,183 @@ async fn page_text(client: &Client) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_main_journey_works_in_a_real_browser_and_every_page_is_accessible() {
-    let (chromium, driver_path, axe) = match tools() {
-        Ok(tools) => tools,
+/// The tools, or `None` after printing why the test is skipped.
+fn tools_or_skip() -> Option<(PathBuf, PathBuf, String)> {
+    match tools() {
+        Ok(tools) => Some(tools),
         Err(reason) => {
             if std::env::var("NEEDLEPOINT_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
                 panic!("browser test required but cannot run: {reason}");
             }
             println!("skipped: the browser test needs Chromium, chromedriver and axe-core: {reason}");
-            return;
+            None
         }
+    }
+}
+
+async fn sign_in(c: &Client, app: &common::TestApp, email: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, "form.card button[type=submit]").await;
+    wait_for(c, "form.search").await;
+}
+
+/// Sets a field the way a picker would (date and time inputs take no typed text reliably) and
+/// fires `change`, as the browser does.
+async fn set_value(c: &Client, id: &str, value: &str) {
+    c.execute(
+        "const f = document.getElementById(arguments[0]); f.value = arguments[1]; f.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(id), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_treatment_room_flow_works_on_a_tablet_and_every_page_is_accessible() {
+    let Some((chromium, driver_path, axe)) = tools_or_skip() else {
+        return;
+    };
+    let app = spawn().await;
+    let setup = set_up(&app).await;
+    let api = app.signed_in("practitioner").await;
+    let (client_id, _) =
+        planned_client_on(&app, &api, "Maya", 3, true, &["forehead", "cheeks", "chin"]).await;
+    let (status, booked) = send(api.post(app.url("/api/v1/appointments")).json(&booking(
+        &setup,
+        &client_id,
+        0,
+        0,
+        &format!("{DAY}T09:00"),
+    )))
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{booked}");
+    let appointment_id = booked["appointment"]["id"].as_str().unwrap().to_string();
+
+    let (_driver, c) = start_browser(&chromium, &driver_path).await;
+    sign_in(&c, &app, "practitioner@test.clinic").await;
+
+    // The day in the calendar, then the appointment.
+    c.goto(&app.url(&format!("/calendar?from={DAY}&days=1")))
+        .await
+        .unwrap();
+    wait_for(&c, "table").await;
+    assert!(page_text(&c).await.contains("Maya Okafor"));
+    assert_accessible(&c, &axe, "the calendar").await;
+    click(&c, &format!("a[href='/appointments/{appointment_id}']")).await;
+    wait_for(&c, "#checkin-h").await;
+    assert_accessible(&c, &axe, "the appointment page").await;
+
+    // Check in: nothing changed since the last visit.
+    click(&c, "form[action$='/check-in'] button[type=submit]").await;
+    wait_for(&c, "form.chart").await;
+    let chart_url = c.current_url().await.unwrap();
+    let chart_id = chart_url.path().trim_start_matches("/charts/").to_string();
+    assert_accessible(&c, &axe, "the empty chart").await;
+
+    // Chart the session; every change saves itself.
+    for name in ["photos_taken", "cleansed"] {
+        click(&c, &format!("input[name={name}]")).await;
+    }
+    click(
+        &c,
+        "select#anaesthetic_agent option[value='lidocaine_tetracaine_7']",
+    )
+    .await;
+    fill(&c, "#anaesthetic_concentration", "7%/7%").await;
+    for zone in ["forehead", "cheeks", "chin"] {
+        click(&c, &format!("input[name=anaesthetic_areas][value={zone}]")).await;
+    }
+    set_value(&c, "anaesthetic_applied_at", &format!("{DAY}T08:20")).await;
+    set_value(&c, "anaesthetic_removed_at", &format!("{DAY}T08:55")).await;
+    click(&c, "input[name=removal_and_antisepsis]").await;
+    fill(&c, "#device_serial", "SP-1").await;
+    fill(&c, "#cartridge_lot", "CART-2211").await;
+    set_value(&c, "cartridge_expiry", "2027-09-30").await;
+    click(&c, "input[name=cartridge_sterile_pack_intact]").await;
+    for (zone, depth) in [("forehead", "0.5"), ("cheeks", "1"), ("chin", "1")] {
+        fill(&c, &format!("#zone_{zone}_depth"), depth).await;
+        fill(&c, &format!("#zone_{zone}_passes"), "4").await;
+        click(&c, &format!("input[name=zone_{zone}_endpoint][value=erythema]")).await;
+    }
+    click(&c, "select#glide_product option[value='Sterile HA glide']").await;
+    fill(&c, "#glide_lot", "G-19").await;
+    click(&c, "select#post_product option[value='Calming balm']").await;
+    fill(&c, "#post_lot", "B-2").await;
+    click(&c, "#notes").await; // leaves the last field, which saves it
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//p[contains(@class, 'save-state') and starts-with(normalize-space(.), 'Saved')]",
+        ))
+        .await
+        .expect("the chart saves itself");
+
+    // A dropped tablet loses nothing: the server already has every field.
+    let (_, saved) = send(api.get(app.url(&format!("/api/v1/charts/{chart_id}")))).await;
+    assert_eq!(saved["chart"]["zones"].as_array().unwrap().len(), 3, "{saved}");
+    assert_eq!(saved["chart"]["post_products"][0]["lot"], "B-2");
+    assert!(
+        saved["review"]["sign_blockers"].as_array().unwrap().is_empty(),
+        "{saved}"
+    );
+    c.goto(chart_url.as_str()).await.unwrap();
+    wait_for(&c, "p.dwell").await;
+    let depth = c
+        .find(Locator::Css("#zone_cheeks_depth"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        depth.as_deref(),
+        Some("1"),
+        "the depth typed before the reload is still there"
+    );
+    assert!(page_text(&c).await.contains("Everything needed is charted."));
+    assert_accessible(&c, &axe, "the filled chart").await;
+
+    // Sign, then the aftercare sheet and the client's link.
+    click(&c, "form[action$='/sign'] button[type=submit]").await;
+    wait_for(&c, "#amend-h").await;
+    assert!(page_text(&c).await.contains("Signed"));
+    assert_accessible(&c, &axe, "the signed chart").await;
+    click(&c, "form[action$='/aftercare-link'] button[type=submit]").await;
+    wait_for(&c, "code.link-out").await;
+    let link = c
+        .find(Locator::Css("code.link-out"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    c.find(Locator::LinkText("Print the aftercare sheet"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "div.aftercare").await;
+    let sheet = page_text(&c).await;
+    assert!(
+        sheet.contains("What to expect") && sheet.contains("Cheeks (1.0 mm)"),
+        "{sheet}"
+    );
+    assert_accessible(&c, &axe, "the printable aftercare").await;
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url(&link)).await.unwrap();
+    wait_for(&c, "div.aftercare").await;
+    assert!(page_text(&c).await.contains("Maya Okafor"));
+    assert_accessible(&c, &axe, "the client's aftercare link").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_main_journey_works_in_a_real_browser_and_every_page_is_accessible() {
+    let Some((chromium, driver_path, axe)) = tools_or_skip() else {
+        return;
     };
     let app = spawn().await;
     let (_driver, c) = start_browser(&chromium, &driver_path).await;

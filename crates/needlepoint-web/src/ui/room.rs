@@ -288,13 +288,13 @@ fn render(
                         p { "A supervising clinician co-signs: " (review.needs_cosign.join(", "))
                             @if let Some(by) = &view.record.cosigned_by { " (co-signed by " (by) ")" } }
                         @if view.record.cosigned_by.is_none() && view.appointment.practitioner_id != user.user.id {
-                            form.inline method="post" action=(format!("/charts/{id}/cosign")) {
+                            form.inline.after-save method="post" action=(format!("/charts/{id}/cosign")) {
                                 (csrf_field(user)) input type="hidden" name="version" value=(view.record.version);
                                 button type="submit" { "Co-sign as supervising clinician" }
                             }
                         }
                     }
-                    form.inline method="post" action=(format!("/charts/{id}/sign")) {
+                    form.inline.after-save method="post" action=(format!("/charts/{id}/sign")) {
                         (csrf_field(user)) input type="hidden" name="version" value=(view.record.version);
                         button.primary type="submit" { "Sign the chart" }
                     }

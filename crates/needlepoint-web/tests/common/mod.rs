@@ -1,6 +1,8 @@
 //! Starts the real server on a random port over a fresh SQLite file, and signs people in.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: a panic is a failing test
 
+pub mod clinic;
+
 use std::sync::Arc;
 
 use needlepoint_domain::protocol::Protocol;
