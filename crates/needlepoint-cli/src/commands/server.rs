@@ -192,6 +192,10 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         for login in logins {
             println!("  {:<14} {}", login.role, login.email);
         }
+        println!(
+            "A treatment day is booked: sign in as the practitioner and open http://{address}/calendar \
+             to check a client in, chart, sign and print the aftercare."
+        );
         println!("Press Ctrl-C to stop.");
     } else {
         if let Some(link) = needlepoint_web::setup_link(store.as_ref())

@@ -11,6 +11,8 @@ use crate::usecases::clients::ClientInput;
 use crate::usecases::consents::SignInput;
 use crate::usecases::{clients, consents, intakes, users};
 
+mod treatment_day;
+
 /// The demo's password for every user. Demo data only.
 pub const DEMO_PASSWORD: &str = "needlepoint-demo";
 
@@ -56,14 +58,17 @@ const PEOPLE: [(&str, &str, &str, u8); 30] = [
 pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     let mut logins = Vec::new();
     let mut practitioner = None;
+    let mut owner = None;
     for (role, email) in [
         ("owner", "owner@demo.clinic"),
         ("practitioner", "practitioner@demo.clinic"),
         ("front_desk", "frontdesk@demo.clinic"),
     ] {
         let user = users::create(state.store.as_ref(), None, email, role, DEMO_PASSWORD).await?;
-        if role == "practitioner" {
-            practitioner = Some(user);
+        match role {
+            "practitioner" => practitioner = Some(user),
+            "owner" => owner = Some(user),
+            _ => {}
         }
         logins.push(DemoLogin {
             email: email.into(),
@@ -75,6 +80,12 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         csrf_token: String::new(),
         token_hash: String::new(),
     };
+    let owner = CurrentUser {
+        user: owner.ok_or(AppError::NotFound)?,
+        csrf_token: String::new(),
+        token_hash: String::new(),
+    };
+    let mut ready = Vec::new();
     let today = jiff::ZonedDateTime::now().date();
     let days_ago = |n: i64| {
         today
@@ -149,6 +160,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         let (_, plan) = intakes::create(state, &acting, &client.id, &body).await?;
         // Consent for about half of those who may proceed.
         if plan.screening.decision.allows_treatment() && i % 2 == 0 {
+            ready.push(client.id.clone());
             for (kind, scopes) in [
                 ("treatment", vec![]),
                 ("photo", vec!["clinical_record".to_string()]),
@@ -174,5 +186,6 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             }
         }
     }
+    treatment_day::seed(state, &owner, &acting, &ready).await?;
     Ok(logins)
 }

@@ -1,0 +1,214 @@
+//! The demo clinic's treatment day: licences, rooms, devices and the formulary; one session
+//! already charted and signed this morning (so the aftercare and a lot look-up have something to
+//! show); the rest of the day booked for the practitioner to check in and chart; and the next
+//! sessions of one client's series booked from the proposer.
+
+use jiff::civil::{Date, Time};
+use needlepoint_domain::chart::{AnaestheticUse, Cartridge, Chart, Endpoint, ProductUse, ZoneRecord};
+use needlepoint_domain::checkin::ChangesSinceLastVisit;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::usecases::booking::{self, BookingInput, ProposalInput};
+use crate::usecases::resources::{self, DeviceInput, FormularyInput, LicenceInput, RoomInput};
+use crate::usecases::room::{self, ChartInput, CheckInInput};
+
+/// Starts of the day's sessions; sessions take up to about 90 minutes.
+const STARTS: [&str; 5] = ["09:00", "10:45", "12:30", "14:15", "16:00"];
+
+async fn first_open_day(state: &AppState, from: Date) -> Result<Date, AppError> {
+    let hours = resources::opening_hours(state).await?;
+    let mut day = from;
+    for _ in 0..7 {
+        if !hours.on(day).is_empty() {
+            return Ok(day);
+        }
+        day = day.tomorrow().map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(from)
+}
+
+pub async fn seed(
+    state: &AppState,
+    owner: &CurrentUser,
+    practitioner: &CurrentUser,
+    ready: &[String],
+) -> Result<(), AppError> {
+    for (user, licence, max) in [
+        (practitioner, "Registered nurse, aesthetic practice", 1.5),
+        (owner, "Physician, medical director", 2.5),
+    ] {
+        let input = LicenceInput {
+            licence_type: Some(licence.into()),
+            max_depth_mm: Some(max),
+        };
+        resources::set_licence(state, owner, &user.user.id, &input).await?;
+    }
+    let mut rooms = Vec::new();
+    for name in ["Treatment room 1", "Treatment room 2"] {
+        rooms.push(
+            resources::create_room(
+                state,
+                owner,
+                &RoomInput {
+                    name: Some(name.into()),
+                },
+            )
+            .await?,
+        );
+    }
+    let today = jiff::ZonedDateTime::now().date();
+    let due = today
+        .checked_add(jiff::Span::new().months(6))
+        .unwrap_or(today)
+        .to_string();
+    let mut devices = Vec::new();
+    for (name, serial) in [("Pen A", "NP-PEN-0001"), ("Pen B", "NP-PEN-0002")] {
+        let input = DeviceInput {
+            name: Some(name.into()),
+            model: Some("pen".into()),
+            serial: Some(serial.into()),
+            min_mm: Some(0.25),
+            max_mm: Some(2.5),
+            labelled_limits: "Face and neck; keep outside the orbital rim.".into(),
+            last_serviced_on: None,
+            service_due_on: Some(due.clone()),
+        };
+        devices.push(resources::create_device(state, owner, &input).await?);
+    }
+    for (name, use_for) in [
+        ("Sterile hyaluronic glide (device maker's)", "glide"),
+        ("Calming post-procedure balm", "post_procedure"),
+        ("Bland fragrance-free moisturiser", "post_procedure"),
+    ] {
+        let input = FormularyInput {
+            name: Some(name.into()),
+            use_for: Some(use_for.into()),
+        };
+        resources::add_formulary_item(state, owner, &input).await?;
+    }
+
+    let day = first_open_day(state, today).await?;
+    let mut booked = Vec::new();
+    for (i, client_id) in ready.iter().take(STARTS.len()).enumerate() {
+        let starts_at = format!("{day}T{}", STARTS[i]);
+        let input = BookingInput {
+            client_id: Some(client_id.clone()),
+            intake_id: None,
+            practitioner_id: Some(practitioner.user.id.clone()),
+            room_id: Some(rooms[i % rooms.len()].id.clone()),
+            device_id: Some(devices[i % devices.len()].id.clone()),
+            starts_at: Some(starts_at),
+            zones: None,
+            early_reason: None,
+        };
+        // A session that cannot be booked (a deferral not yet over) simply stays unbooked.
+        if let Ok(done) = booking::book(state, practitioner, &input).await {
+            booked.push(done.appointment);
+        }
+    }
+
+    // The first session of the day: checked in, charted and signed.
+    if let Some(first) = booked.first() {
+        let checked = room::check_in(
+            state,
+            practitioner,
+            &first.id,
+            &CheckInInput {
+                version: Some(first.version),
+                changes: Some(ChangesSinceLastVisit::default()),
+                intake: None,
+            },
+        )
+        .await?;
+        let view = room::chart(state, practitioner, &checked.chart_id).await?;
+        let at = |h, m| day.to_datetime(Time::constant(h, m, 0, 0));
+        let chart = Chart {
+            changes_since_last_visit: Some(ChangesSinceLastVisit::default()),
+            photos_taken: true,
+            cleansed: true,
+            anaesthetic: Some(AnaestheticUse {
+                agent: "lidocaine_tetracaine_7".into(),
+                concentration: "7% / 7%".into(),
+                areas: view.planned.iter().map(|(z, _)| z.clone()).collect(),
+                applied_at: Some(at(8, 25)),
+                removed_at: Some(at(8, 55)),
+                occlusion: false,
+            }),
+            removal_and_antisepsis: true,
+            device_serial: Some(devices[0].serial.clone()),
+            cartridge: Some(Cartridge {
+                lot: "CART-24117".into(),
+                expiry: day.checked_add(jiff::Span::new().months(18)).ok(),
+                sterile_pack_intact: true,
+            }),
+            zones: view
+                .planned
+                .iter()
+                .map(|(zone, planned)| ZoneRecord {
+                    zone: zone.clone(),
+                    actual_depth_mm: Some(planned.as_mm().min(1.5)),
+                    passes: Some(4),
+                    speed: Some(6),
+                    endpoint: Some(Endpoint::Erythema),
+                    over_limit_reason: None,
+                })
+                .collect(),
+            glide: Some(ProductUse {
+                product: "Sterile hyaluronic glide (device maker's)".into(),
+                lot: "HG-3391".into(),
+                off_formulary_reason: None,
+            }),
+            post_products: vec![ProductUse {
+                product: "Calming post-procedure balm".into(),
+                lot: "CB-0712".into(),
+                off_formulary_reason: None,
+            }],
+            adverse_events: vec![],
+            notes: "Tolerated well; even redness at the end-point.".into(),
+        };
+        let value = serde_json::to_value(&chart).map_err(|e| AppError::Internal(e.to_string()))?;
+        let saved = room::save(
+            state,
+            practitioner,
+            &checked.chart_id,
+            ChartInput {
+                version: view.record.version,
+                chart: value,
+            },
+        )
+        .await?;
+        room::sign(state, practitioner, &checked.chart_id, saved.record.version).await?;
+
+        // Its client's next sessions, from the series proposer.
+        let proposal = booking::propose_series(
+            state,
+            &first.client_id,
+            &ProposalInput {
+                intake_id: None,
+                practitioner_id: Some(practitioner.user.id.clone()),
+                room_id: Some(rooms[0].id.clone()),
+                device_id: Some(devices[0].id.clone()),
+                from: Some(day.to_string()),
+                preferred_time: Some("09:00".into()),
+            },
+            today,
+        )
+        .await?;
+        for next in proposal.proposals {
+            let input = BookingInput {
+                client_id: Some(first.client_id.clone()),
+                intake_id: None,
+                practitioner_id: Some(practitioner.user.id.clone()),
+                room_id: Some(rooms[0].id.clone()),
+                device_id: Some(devices[0].id.clone()),
+                starts_at: Some(next.starts_at),
+                zones: Some(next.zones),
+                early_reason: None,
+            };
+            booking::book(state, practitioner, &input).await?;
+        }
+    }
+    Ok(())
+}
