@@ -107,6 +107,8 @@ pub struct ChartContext<'a> {
     pub planned: &'a [(String, Mm)],
     /// The device's settable range.
     pub device_range: DepthRange,
+    /// The serial of the device the session was booked with.
+    pub booked_serial: &'a str,
     /// The deepest setting the practitioner's licence allows.
     pub licence_max: Mm,
     /// Product names on the clinic's formulary.
@@ -177,11 +179,18 @@ pub fn review(chart: &Chart, ctx: &ChartContext<'_>) -> ChartReview {
             "Remove every trace of numbing cream and disinfect the skin before needling.".into(),
         ));
     }
-    if chart.device_serial.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        r.sign_blockers.push(problem(
+    match chart.device_serial.as_deref().map(str::trim) {
+        None | Some("") => {
+            r.sign_blockers.push(problem("device_serial".into(), "Record the device's serial number.".into()))
+        }
+        Some(serial) if !serial.eq_ignore_ascii_case(ctx.booked_serial) => r.warnings.push(problem(
             "device_serial".into(),
-            "Record the device's serial number.".into(),
-        ));
+            format!(
+                "The session was booked with device {}; check the serial, or that the device used is the one on record.",
+                ctx.booked_serial
+            ),
+        )),
+        Some(_) => {}
     }
     match &chart.cartridge {
         None => r.sign_blockers.push(problem(

@@ -101,6 +101,7 @@ fn reviewed(room: &Room, chart: &Chart, licence_max: u32, cosigned: bool) -> Cha
             session_date: DAY,
             planned: &room.planned,
             device_range: DepthRange::new(Mm::from_hundredths(25), Mm::from_hundredths(250)).unwrap(),
+            booked_serial: "SP-0042",
             licence_max: Mm::from_hundredths(licence_max),
             formulary: &room.formulary,
             cosigned,
@@ -186,6 +187,16 @@ fn an_empty_chart_saves_but_cannot_be_signed() {
             "glide"
         ]
     );
+}
+
+#[test]
+fn a_serial_other_than_the_booked_device_warns() {
+    let room = room();
+    let mut chart = complete_chart();
+    chart.device_serial = Some("SP-9999".into());
+    let review = reviewed(&room, &chart, 150, false);
+    assert_eq!(fields(&review.warnings), ["device_serial"]);
+    assert!(review.may_sign());
 }
 
 #[test]

@@ -1378,6 +1378,17 @@ impl Store for SqliteStore {
         Ok(rows.iter().map(amendment_from_row).collect())
     }
 
+    async fn amended_charts(&self, client_id: &str) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT a.chart_id FROM chart_amendments a JOIN charts c ON c.id = a.chart_id
+             WHERE c.client_id = $1",
+        )
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
     async fn lot_trace(&self, lot: &str) -> StoreResult<Vec<LotTrace>> {
         let rows = sqlx::query(
             "SELECT l.lot, l.kind, l.product, l.used_on, l.chart_id, l.client_id,

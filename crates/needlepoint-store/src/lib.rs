@@ -170,6 +170,8 @@ pub trait Store: Send + Sync + 'static {
     async fn sign_chart(&self, signature: ChartSignature, audit: NewAuditEntry) -> StoreResult<ChartRecord>;
     async fn add_amendment(&self, amendment: Amendment, audit: NewAuditEntry) -> StoreResult<Amendment>;
     async fn amendments(&self, chart_id: &str) -> StoreResult<Vec<Amendment>>;
+    /// The ids of a client's charts that carry amendments (one query for a whole history).
+    async fn amended_charts(&self, client_id: &str) -> StoreResult<Vec<String>>;
     /// Every use of a lot, newest first.
     async fn lot_trace(&self, lot: &str) -> StoreResult<Vec<LotTrace>>;
     async fn add_aftercare_link(&self, link: AftercareLink, audit: NewAuditEntry) -> StoreResult<()>;

@@ -150,6 +150,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/charts/{id}/aftercare", Access::Clinical),
     route("POST", "/api/v1/charts/{id}/aftercare-link", Access::Clinical),
     route("GET", "/api/v1/lots/{id}", Access::Clinical),
+    route("GET", "/api/v1/clients/{id}/charts", Access::Clinical),
 ];
 
 /// The whole application: pages, API and middleware. The single seam for the server and tests.
@@ -256,6 +257,7 @@ pub fn app(state: AppState) -> Router {
         .route("/charts/{id}/aftercare", get(api::room::aftercare))
         .route("/charts/{id}/aftercare-link", post(api::room::aftercare_link))
         .route("/lots/{lot}", get(api::room::lot))
+        .route("/clients/{id}/charts", get(api::room::history))
         .fallback(api::not_found);
     let health = Router::new()
         .route("/healthz", get(api::health::alive))

@@ -567,6 +567,18 @@ async fn a_chart_saves_as_it_goes_signs_once_and_is_amended_never_edited() {
     ))))
     .await;
     assert_eq!(appointment["status"], "done");
+
+    // The client's history shows the signed, amended session with the depths used.
+    let (status, history) = send(practitioner.get(app.url(&format!("/api/v1/clients/{ana}/charts")))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history[0]["treated"], json!([["forehead", 0.5], ["cheeks", 1.5]]));
+    assert_eq!(
+        (
+            history[0]["amended"].as_bool(),
+            history[0]["signed_at"].is_string()
+        ),
+        (Some(true), true)
+    );
 }
 
 async fn signed_session(

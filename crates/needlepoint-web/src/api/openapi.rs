@@ -58,6 +58,7 @@ use crate::auth::access::Staff;
         super::room::aftercare,
         super::room::aftercare_link,
         super::room::lot,
+        super::room::history,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

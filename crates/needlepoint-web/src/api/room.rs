@@ -173,3 +173,14 @@ pub async fn lot(
 ) -> Result<Json<Vec<LotTrace>>, AppError> {
     Ok(Json(room::lot_trace(&state, &user, &lot).await?))
 }
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/charts", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<room::HistoryEntry>, description = "The client's sessions as charted, newest first")))]
+pub async fn history(
+    State(state): State<AppState>,
+    Clinical(user): Clinical,
+    Path(client_id): Path<String>,
+) -> Result<Json<Vec<room::HistoryEntry>>, AppError> {
+    state.store.client(&client_id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(room::history(&state, &user, &client_id).await?))
+}

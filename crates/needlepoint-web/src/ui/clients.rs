@@ -157,13 +157,14 @@ pub async fn show(
 ) -> Result<Markup, PageError> {
     let client = clients::read(&state, &user, &id).await?;
     let clinical = user.role().is_clinical();
-    let (intakes, consents) = if clinical {
+    let (intakes, consents, history) = if clinical {
         (
             crate::usecases::intakes::list(&state, &user, &id).await?,
             crate::usecases::consents::list(&state, &user, &id).await?,
+            crate::usecases::room::history(&state, &user, &id).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     let title = format!("{} {}", client.fields.given_name, client.fields.family_name);
     Ok(page(
@@ -177,6 +178,20 @@ pub async fn show(
                 @if !client.archived { a.button href=(format!("/clients/{id}/book")) { "Book sessions" } }
             }
             @if clinical {
+                section aria-labelledby="history-h" {
+                    h2 #history-h { "Treatment history" }
+                    @if history.is_empty() { p { "No session charted yet." } }
+                    ul.list {
+                        @for h in &history {
+                            li {
+                                a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.replace('T', " ").get(..16).unwrap_or("")) }
+                                " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (zone) " " (depth) " mm" }
+                                " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
+                                @if h.amended { " · amended" }
+                            }
+                        }
+                    }
+                }
                 section aria-labelledby="intakes-h" {
                     h2 #intakes-h { "Intakes and plans" }
                     @if intakes.is_empty() { p { "No intake yet." } }

@@ -244,6 +244,7 @@ async fn view(state: &AppState, record: ChartRecord, chart: Chart) -> Result<Cha
             session_date: session_date(&appointment)?,
             planned: &planned,
             device_range,
+            booked_serial: &device.serial,
             licence_max,
             formulary: &formulary,
             cosigned: record.cosigned_by.is_some(),
@@ -676,4 +677,69 @@ pub async fn lot_trace(state: &AppState, user: &CurrentUser, lot: &str) -> Resul
         ))
         .await?;
     Ok(uses)
+}
+
+/// One session in a client's treatment history.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub chart_id: String,
+    pub appointment_id: String,
+    pub starts_at: String,
+    /// Zone and depth actually used, as charted.
+    pub treated: Vec<(String, f64)>,
+    pub signed_at: Option<String>,
+    pub amended: bool,
+}
+
+/// A client's charts, newest first. Three queries whatever the number of sessions: the charts,
+/// the appointments and the amended chart ids.
+pub async fn history(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: &str,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let charts = state.store.charts_for_client(client_id).await?;
+    let appointments = state
+        .store
+        .appointments(&AppointmentFilter {
+            client_id: Some(client_id.to_string()),
+            from: "0000".into(),
+            to: "9999".into(),
+            ..Default::default()
+        })
+        .await?;
+    let amended = state.store.amended_charts(client_id).await?;
+    state
+        .audit
+        .record_read(user.audit_entry(
+            "chart.history",
+            "ok",
+            Some(client_id),
+            format!("charts={}", charts.len()),
+        ))
+        .await?;
+    let mut entries: Vec<HistoryEntry> = charts
+        .into_iter()
+        .map(|record| {
+            let chart: Chart = serde_json::from_value(record.chart.clone()).unwrap_or_default();
+            let starts_at = appointments
+                .iter()
+                .find(|a| a.id == record.appointment_id)
+                .map(|a| a.starts_at.clone())
+                .unwrap_or_default();
+            HistoryEntry {
+                amended: amended.contains(&record.id),
+                chart_id: record.id,
+                appointment_id: record.appointment_id,
+                starts_at,
+                treated: treated_depths(&chart)
+                    .into_iter()
+                    .map(|(z, d)| (z, d.as_mm()))
+                    .collect(),
+                signed_at: record.signed_at,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
+    Ok(entries)
 }
