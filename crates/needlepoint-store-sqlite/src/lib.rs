@@ -21,9 +21,9 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use readers::Readers;
 use rows::{
-    amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
-    device_from_row, formulary_from_row, intake_from_row, licence_from_row, lot_trace_from_row,
-    room_from_row, template_from_row, user_from_row,
+    Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
+    depth_override_from_row, device_from_row, formulary_from_row, intake_from_row, licence_from_row,
+    lot_trace_from_row, room_from_row, template_from_row, user_from_row,
 };
 
 /// SQL assembled from constants and clamped integers only; every value goes in as a bind parameter.
@@ -39,8 +39,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Hot point reads off the sqlx worker threads; absent for an in-memory database.
-    readers: Option<Arc<Readers>>,
+    /// Reads by key, off the sqlx worker threads (see `readers`).
+    readers: Arc<Readers>,
 }
 
 fn backend(error: sqlx::Error) -> StoreError {
@@ -81,14 +81,19 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migrating {url}: {e}")))?;
-        let in_memory = options.get_filename() == std::path::Path::new(":memory:");
-        let readers = if in_memory {
-            None
-        } else {
-            Some(Arc::new(Readers::open(options.get_filename())?))
-        };
+        if options.get_filename() == std::path::Path::new(":memory:") {
+            return Err(StoreError::Backend(
+                "an in-memory database cannot be shared by the read connections: use a file".into(),
+            ));
+        }
+        let readers = Arc::new(Readers::open(options.get_filename())?);
         spawn_checkpointer(pool.clone());
         Ok(SqliteStore { pool, readers })
+    }
+
+    /// How many statements the read connections have run since the store opened.
+    pub fn read_statements(&self) -> u64 {
+        self.readers.statements()
     }
 
     /// The migrations this engine applies, by version (for the cross-engine check).
@@ -358,8 +363,8 @@ impl Store for SqliteStore {
     }
 
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
-        self.optional("SELECT * FROM users WHERE id = $1", id, user_from_row)
-            .await
+        self.readers
+            .one("SELECT * FROM users WHERE id = $1", &[&id], |r| user_from_row(r))
     }
 
     async fn list_users(&self) -> StoreResult<Vec<User>> {
@@ -485,15 +490,11 @@ impl Store for SqliteStore {
     }
 
     async fn client(&self, id: &str) -> StoreResult<Option<Client>> {
-        if let Some(readers) = &self.readers {
-            return readers.client(id);
-        }
-        let row = sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| client_from_row(&r)).transpose()
+        self.readers.one(
+            &format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"),
+            &[&id],
+            |r| client_from_row(r),
+        )
     }
 
     async fn update_client(
@@ -669,17 +670,18 @@ impl Store for SqliteStore {
     }
 
     async fn intake(&self, id: &str) -> StoreResult<Option<IntakeRecord>> {
-        self.optional("SELECT * FROM intakes WHERE id = $1", id, intake_from_row)
-            .await
+        self.readers
+            .one("SELECT * FROM intakes WHERE id = $1", &[&id], |r| {
+                intake_from_row(r)
+            })
     }
 
     async fn intakes_for_client(&self, client_id: &str) -> StoreResult<Vec<IntakeRecord>> {
-        let rows = sqlx::query("SELECT * FROM intakes WHERE client_id = $1 ORDER BY number DESC")
-            .bind(client_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        rows.iter().map(intake_from_row).collect()
+        self.readers.all(
+            "SELECT * FROM intakes WHERE client_id = $1 ORDER BY number DESC",
+            &[&client_id],
+            |r| intake_from_row(r),
+        )
     }
 
     async fn add_depth_override(
@@ -718,24 +720,11 @@ impl Store for SqliteStore {
     }
 
     async fn depth_overrides(&self, intake_id: &str) -> StoreResult<Vec<DepthOverride>> {
-        let rows = sqlx::query("SELECT * FROM depth_overrides WHERE intake_id = $1 ORDER BY created_at, id")
-            .bind(intake_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(rows
-            .iter()
-            .map(|r| DepthOverride {
-                id: r.get("id"),
-                intake_id: r.get("intake_id"),
-                zone: r.get("zone"),
-                planned_hundredths: r.get("planned_hundredths"),
-                outside_bounds: r.get("outside_bounds"),
-                reason: r.get("reason"),
-                created_by: r.get("created_by"),
-                created_at: r.get("created_at"),
-            })
-            .collect())
+        self.readers.all(
+            "SELECT * FROM depth_overrides WHERE intake_id = $1 ORDER BY created_at, id",
+            &[&intake_id],
+            |r| depth_override_from_row(r),
+        )
     }
 
     async fn ensure_consent_template(&self, template: NewConsentTemplate) -> StoreResult<ConsentTemplate> {
@@ -831,14 +820,11 @@ impl Store for SqliteStore {
     }
 
     async fn consents_for_client(&self, client_id: &str) -> StoreResult<Vec<Consent>> {
-        let rows = sqlx::query(sql!(
-            "{CONSENT_SELECT} WHERE c.client_id = $1 ORDER BY c.signed_at DESC, c.id"
-        ))
-        .bind(client_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(consent_from_row).collect()
+        self.readers.all(
+            &format!("{CONSENT_SELECT} WHERE c.client_id = $1 ORDER BY c.signed_at DESC, c.id"),
+            &[&client_id],
+            |r| consent_from_row(r),
+        )
     }
 
     async fn withdraw_consent(
@@ -896,12 +882,11 @@ impl Store for SqliteStore {
     }
 
     async fn licence(&self, user_id: &str) -> StoreResult<Option<Licence>> {
-        let row = sqlx::query("SELECT * FROM practitioner_licences WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.as_ref().map(licence_from_row))
+        self.readers.one(
+            "SELECT * FROM practitioner_licences WHERE user_id = $1",
+            &[&user_id],
+            |r| licence_from_row(r),
+        )
     }
 
     async fn create_room(&self, room: Room, audit: NewAuditEntry) -> StoreResult<Room> {
@@ -924,11 +909,8 @@ impl Store for SqliteStore {
     }
 
     async fn rooms(&self) -> StoreResult<Vec<Room>> {
-        let rows = sqlx::query("SELECT * FROM rooms ORDER BY name")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(rows.iter().map(room_from_row).collect())
+        self.readers
+            .all("SELECT * FROM rooms ORDER BY name", &[], |r| room_from_row(r))
     }
 
     async fn create_device(&self, device: Device, audit: NewAuditEntry) -> StoreResult<Device> {
@@ -962,11 +944,10 @@ impl Store for SqliteStore {
     }
 
     async fn devices(&self) -> StoreResult<Vec<Device>> {
-        let rows = sqlx::query("SELECT * FROM devices ORDER BY name, serial")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(rows.iter().map(device_from_row).collect())
+        self.readers
+            .all("SELECT * FROM devices ORDER BY name, serial", &[], |r| {
+                device_from_row(r)
+            })
     }
 
     async fn book(&self, appointment: NewAppointment, audit: NewAuditEntry) -> StoreResult<Appointment> {
@@ -1010,32 +991,29 @@ impl Store for SqliteStore {
     }
 
     async fn appointment(&self, id: &str) -> StoreResult<Option<Appointment>> {
-        let row = sqlx::query("SELECT * FROM appointments WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(appointment_from_row).transpose()
+        self.readers
+            .one("SELECT * FROM appointments WHERE id = $1", &[&id], |r| {
+                appointment_from_row(r)
+            })
     }
 
     async fn appointments(&self, filter: &AppointmentFilter) -> StoreResult<Vec<Appointment>> {
-        let rows = sqlx::query(
+        self.readers.all(
             "SELECT * FROM appointments
              WHERE starts_at >= $1 AND starts_at < $2
                AND ($3 IS NULL OR practitioner_id = $3) AND ($4 IS NULL OR room_id = $4)
                AND ($5 IS NULL OR device_id = $5) AND ($6 IS NULL OR client_id = $6)
              ORDER BY starts_at, id LIMIT 5000",
+            &[
+                &filter.from,
+                &filter.to,
+                &filter.practitioner_id,
+                &filter.room_id,
+                &filter.device_id,
+                &filter.client_id,
+            ],
+            |r| appointment_from_row(r),
         )
-        .bind(&filter.from)
-        .bind(&filter.to)
-        .bind(&filter.practitioner_id)
-        .bind(&filter.room_id)
-        .bind(&filter.device_id)
-        .bind(&filter.client_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(appointment_from_row).collect()
     }
 
     async fn change_appointment(
@@ -1095,14 +1073,11 @@ impl Store for SqliteStore {
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<serde_json::Value>> {
-        let text: Option<String> =
-            sqlx::query_scalar("SELECT value_json FROM clinic_settings WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(backend)?;
-        text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Backend(format!("setting {key}: {e}"))))
-            .transpose()
+        self.readers.one(
+            "SELECT value_json FROM clinic_settings WHERE key = $1",
+            &[&key],
+            |r| r.json("value_json"),
+        )
     }
 
     async fn set_setting(
@@ -1152,11 +1127,10 @@ impl Store for SqliteStore {
     }
 
     async fn formulary(&self) -> StoreResult<Vec<FormularyItem>> {
-        let rows = sqlx::query("SELECT * FROM formulary ORDER BY use, name")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(rows.iter().map(formulary_from_row).collect())
+        self.readers
+            .all("SELECT * FROM formulary ORDER BY use, name", &[], |r| {
+                formulary_from_row(r)
+            })
     }
 
     async fn check_in(
@@ -1220,30 +1194,26 @@ impl Store for SqliteStore {
     }
 
     async fn chart(&self, id: &str) -> StoreResult<Option<ChartRecord>> {
-        let row = sqlx::query("SELECT * FROM charts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(chart_from_row).transpose()
+        self.readers
+            .one("SELECT * FROM charts WHERE id = $1", &[&id], |r| {
+                chart_from_row(r)
+            })
     }
 
     async fn chart_for_appointment(&self, appointment_id: &str) -> StoreResult<Option<ChartRecord>> {
-        let row = sqlx::query("SELECT * FROM charts WHERE appointment_id = $1")
-            .bind(appointment_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(chart_from_row).transpose()
+        self.readers.one(
+            "SELECT * FROM charts WHERE appointment_id = $1",
+            &[&appointment_id],
+            |r| chart_from_row(r),
+        )
     }
 
     async fn charts_for_client(&self, client_id: &str) -> StoreResult<Vec<ChartRecord>> {
-        let rows = sqlx::query("SELECT * FROM charts WHERE client_id = $1 ORDER BY created_at DESC, id")
-            .bind(client_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        rows.iter().map(chart_from_row).collect()
+        self.readers.all(
+            "SELECT * FROM charts WHERE client_id = $1 ORDER BY created_at DESC, id",
+            &[&client_id],
+            |r| chart_from_row(r),
+        )
     }
 
     async fn save_chart(
@@ -1370,37 +1340,31 @@ impl Store for SqliteStore {
     }
 
     async fn amendments(&self, chart_id: &str) -> StoreResult<Vec<Amendment>> {
-        let rows = sqlx::query("SELECT * FROM chart_amendments WHERE chart_id = $1 ORDER BY created_at, id")
-            .bind(chart_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(rows.iter().map(amendment_from_row).collect())
+        self.readers.all(
+            "SELECT * FROM chart_amendments WHERE chart_id = $1 ORDER BY created_at, id",
+            &[&chart_id],
+            |r| amendment_from_row(r),
+        )
     }
 
     async fn amended_charts(&self, client_id: &str) -> StoreResult<Vec<String>> {
-        sqlx::query_scalar(
+        self.readers.all(
             "SELECT DISTINCT a.chart_id FROM chart_amendments a JOIN charts c ON c.id = a.chart_id
              WHERE c.client_id = $1",
+            &[&client_id],
+            |r| r.text("chart_id"),
         )
-        .bind(client_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)
     }
 
     async fn lot_trace(&self, lot: &str) -> StoreResult<Vec<LotTrace>> {
-        let rows = sqlx::query(
+        self.readers.all(
             "SELECT l.lot, l.kind, l.product, l.used_on, l.chart_id, l.client_id,
                     c.given_name, c.family_name, c.email, c.phone
              FROM lot_uses l JOIN clients c ON c.id = l.client_id
              WHERE l.lot = $1 ORDER BY l.used_on DESC, l.chart_id LIMIT 10000",
+            &[&lot.trim()],
+            |r| lot_trace_from_row(r),
         )
-        .bind(lot.trim())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(rows.iter().map(lot_trace_from_row).collect())
     }
 
     async fn add_aftercare_link(&self, link: AftercareLink, audit: NewAuditEntry) -> StoreResult<()> {
@@ -1457,7 +1421,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(rows.iter().map(rows::audit_from_row).collect())
+        rows.iter().map(rows::audit_from_row).collect()
     }
 
     async fn audit_chain(&self) -> StoreResult<Vec<AuditEntry>> {
@@ -1465,7 +1429,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        Ok(rows.iter().map(rows::audit_from_row).collect())
+        rows.iter().map(rows::audit_from_row).collect()
     }
 }
 

@@ -5,21 +5,23 @@
 //! more than the query: profiling `bench/http.sh` put about 45% of the server's CPU in futex
 //! waits and wake-ups. The hottest reads therefore go to a few read-only rusqlite connections
 //! behind mutexes and run directly on the async worker. In WAL mode a reader never waits for the
-//! writer, so such a call lasts as long as the lookup itself; only bounded point lookups belong
-//! here, never scans or searches.
+//! writer, so such a call lasts as long as the lookup itself; only bounded lookups by key belong
+//! here (a record, a client's records, a lot's uses), never scans or searches.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use needlepoint_store::{Client, ClientFields, StoreError, StoreResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use needlepoint_store::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags, ToSql};
 
 /// A small set of read-only connections to one database file.
 pub struct Readers {
     slots: Vec<Mutex<Connection>>,
     next: AtomicUsize,
+    /// Statements run so far: an operational figure (and how the benchmarks count queries).
+    statements: AtomicU64,
 }
 
 impl std::fmt::Debug for Readers {
@@ -47,6 +49,8 @@ impl Readers {
                 )?;
                 // Only WAL recovery after a crash can make a reader wait; keep that short.
                 conn.busy_timeout(Duration::from_secs(1))?;
+                // Every read statement stays prepared (there are a few dozen).
+                conn.set_prepared_statement_cache_capacity(64);
                 Ok(Mutex::new(conn))
             })
             .collect::<Result<Vec<_>, rusqlite::Error>>()
@@ -54,11 +58,13 @@ impl Readers {
         Ok(Readers {
             slots,
             next: AtomicUsize::new(0),
+            statements: AtomicU64::new(0),
         })
     }
 
     /// Runs `read` on a free connection, or waits for the next one in turn.
     fn with<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let free =
             (0..self.slots.len()).find_map(|i| self.slots[(start + i) % self.slots.len()].try_lock().ok());
@@ -72,30 +78,42 @@ impl Readers {
         read(&conn).map_err(failed)
     }
 
-    pub fn client(&self, id: &str) -> StoreResult<Option<Client>> {
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The one row `sql` finds, if any, mapped by `map`.
+    pub fn one<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
         self.with(|conn| {
-            conn.prepare_cached(
-                "SELECT id, given_name, family_name, birth_date, email, phone, version, archived,
-                        created_at, updated_at
-                 FROM clients WHERE id = ?1",
-            )?
-            .query_row([id], |row| {
-                Ok(Client {
-                    id: row.get(0)?,
-                    fields: ClientFields {
-                        given_name: row.get(1)?,
-                        family_name: row.get(2)?,
-                        birth_date: row.get(3)?,
-                        email: row.get(4)?,
-                        phone: row.get(5)?,
-                    },
-                    version: row.get(6)?,
-                    archived: row.get(7)?,
-                    created_at: row.get(8)?,
-                    updated_at: row.get(9)?,
-                })
-            })
-            .optional()
-        })
+            let mut statement = conn.prepare_cached(sql)?;
+            let mut rows = statement.query(params)?;
+            Ok(rows.next()?.map(map))
+        })?
+        .transpose()
+    }
+
+    /// Every row `sql` finds, mapped by `map`.
+    pub fn all<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        self.with(|conn| {
+            let mut statement = conn.prepare_cached(sql)?;
+            let mut rows = statement.query(params)?;
+            let mut found = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push(map(row));
+            }
+            Ok(found)
+        })?
+        .into_iter()
+        .collect()
     }
 }

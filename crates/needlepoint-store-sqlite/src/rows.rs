@@ -1,4 +1,5 @@
-//! Turning SQLite rows into records.
+//! Turning SQLite rows into records, once for both drivers: sqlx rows inside write transactions,
+//! rusqlite rows on the read connections ([`crate::readers`]).
 
 use needlepoint_store::*;
 use sqlx::Row;
@@ -8,204 +9,261 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Backend(format!("stored {what} `{value}` is not valid"))
 }
 
-pub fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
-    let role: String = row.get("role");
+/// Reading one column by name, whichever driver produced the row. A column of the wrong type is
+/// an error, never a panic.
+pub trait Columns {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn int(&self, column: &str) -> StoreResult<i64>;
+
+    fn flag(&self, column: &str) -> StoreResult<bool> {
+        Ok(self.int(column)? != 0)
+    }
+
+    fn count(&self, column: &str) -> StoreResult<u32> {
+        let value = self.int(column)?;
+        u32::try_from(value).map_err(|_| corrupt(column, &value.to_string()))
+    }
+
+    fn json(&self, column: &str) -> StoreResult<serde_json::Value> {
+        let text = self.text(column)?;
+        serde_json::from_str(&text).map_err(|_| corrupt(column, "…"))
+    }
+}
+
+fn column_error(column: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("column {column}: {error}"))
+}
+
+impl Columns for SqliteRow {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+    fn int(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        self.get(column).map_err(|e| column_error(column, e))
+    }
+    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
+        self.get(column).map_err(|e| column_error(column, e))
+    }
+    fn int(&self, column: &str) -> StoreResult<i64> {
+        self.get(column).map_err(|e| column_error(column, e))
+    }
+}
+
+pub fn user_from_row(row: &impl Columns) -> StoreResult<User> {
+    let role = row.text("role")?;
     Ok(User {
-        id: row.get("id"),
-        email: row.get("email"),
+        id: row.text("id")?,
+        email: row.text("email")?,
         role: Role::from_name(&role).ok_or_else(|| corrupt("role", &role))?,
-        password_hash: row.get("password_hash"),
-        created_at: row.get("created_at"),
+        password_hash: row.text("password_hash")?,
+        created_at: row.text("created_at")?,
     })
 }
 
-pub fn client_from_row(row: &SqliteRow) -> StoreResult<Client> {
+pub fn client_from_row(row: &impl Columns) -> StoreResult<Client> {
     Ok(Client {
-        id: row.get("id"),
+        id: row.text("id")?,
         fields: ClientFields {
-            given_name: row.get("given_name"),
-            family_name: row.get("family_name"),
-            birth_date: row.get("birth_date"),
-            email: row.get("email"),
-            phone: row.get("phone"),
+            given_name: row.text("given_name")?,
+            family_name: row.text("family_name")?,
+            birth_date: row.text("birth_date")?,
+            email: row.maybe_text("email")?,
+            phone: row.maybe_text("phone")?,
         },
-        version: row.get("version"),
-        archived: row.get("archived"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
+        version: row.int("version")?,
+        archived: row.flag("archived")?,
+        created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
     })
 }
 
-fn json(row: &SqliteRow, column: &str) -> StoreResult<serde_json::Value> {
-    let text: String = row.get(column);
-    serde_json::from_str(&text).map_err(|_| corrupt(column, "…"))
-}
-
-pub fn intake_from_row(row: &SqliteRow) -> StoreResult<IntakeRecord> {
+pub fn intake_from_row(row: &impl Columns) -> StoreResult<IntakeRecord> {
     Ok(IntakeRecord {
-        id: row.get("id"),
-        client_id: row.get("client_id"),
-        number: row.get("number"),
-        intake: json(row, "intake_json")?,
-        plan: json(row, "plan_json")?,
-        decision: row.get("decision"),
-        protocol_version: row.get("protocol_version"),
-        created_by: row.get("created_by"),
-        created_at: row.get("created_at"),
+        id: row.text("id")?,
+        client_id: row.text("client_id")?,
+        number: row.int("number")?,
+        intake: row.json("intake_json")?,
+        plan: row.json("plan_json")?,
+        decision: row.text("decision")?,
+        protocol_version: row.text("protocol_version")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
     })
 }
 
-pub fn template_from_row(row: &SqliteRow) -> StoreResult<ConsentTemplate> {
-    let kind: String = row.get("kind");
+pub fn depth_override_from_row(row: &impl Columns) -> StoreResult<DepthOverride> {
+    Ok(DepthOverride {
+        id: row.text("id")?,
+        intake_id: row.text("intake_id")?,
+        zone: row.text("zone")?,
+        planned_hundredths: row.int("planned_hundredths")?,
+        outside_bounds: row.flag("outside_bounds")?,
+        reason: row.maybe_text("reason")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
+    })
+}
+
+pub fn template_from_row(row: &impl Columns) -> StoreResult<ConsentTemplate> {
+    let kind = row.text("kind")?;
     Ok(ConsentTemplate {
-        id: row.get("id"),
+        id: row.text("id")?,
         kind: ConsentKind::from_name(&kind).ok_or_else(|| corrupt("consent kind", &kind))?,
-        version: row.get("version"),
-        title: row.get("title"),
-        body: row.get("body"),
-        sha256: row.get("sha256"),
-        created_at: row.get("created_at"),
+        version: row.int("version")?,
+        title: row.text("title")?,
+        body: row.text("body")?,
+        sha256: row.text("sha256")?,
+        created_at: row.text("created_at")?,
     })
 }
 
-pub fn consent_from_row(row: &SqliteRow) -> StoreResult<Consent> {
-    let kind: String = row.get("kind");
-    let scopes: String = row.get("scopes_json");
-    let signature: Option<String> = row.get("signature_svg");
+pub fn consent_from_row(row: &impl Columns) -> StoreResult<Consent> {
+    let kind = row.text("kind")?;
+    let scopes = row.text("scopes_json")?;
     Ok(Consent {
-        id: row.get("id"),
-        client_id: row.get("client_id"),
-        template_id: row.get("template_id"),
+        id: row.text("id")?,
+        client_id: row.text("client_id")?,
+        template_id: row.text("template_id")?,
         kind: ConsentKind::from_name(&kind).ok_or_else(|| corrupt("consent kind", &kind))?,
-        template_version: row.get("template_version"),
-        text_sha256: row.get("text_sha256"),
+        template_version: row.int("template_version")?,
+        text_sha256: row.text("text_sha256")?,
         scopes: serde_json::from_str(&scopes).map_err(|_| corrupt("consent scopes", &scopes))?,
-        signer_name: row.get("signer_name"),
-        has_drawn_signature: signature.is_some(),
-        witness_user_id: row.get("witness_user_id"),
-        signed_at: row.get("signed_at"),
-        withdrawn_at: row.get("withdrawn_at"),
-        withdrawn_by: row.get("withdrawn_by"),
-        withdrawal_reason: row.get("withdrawal_reason"),
+        signer_name: row.text("signer_name")?,
+        has_drawn_signature: row.maybe_text("signature_svg")?.is_some(),
+        witness_user_id: row.text("witness_user_id")?,
+        signed_at: row.text("signed_at")?,
+        withdrawn_at: row.maybe_text("withdrawn_at")?,
+        withdrawn_by: row.maybe_text("withdrawn_by")?,
+        withdrawal_reason: row.maybe_text("withdrawal_reason")?,
     })
 }
 
-pub fn audit_from_row(row: &SqliteRow) -> AuditEntry {
-    AuditEntry {
-        seq: row.get("seq"),
-        at: row.get("at"),
-        user_id: row.get("user_id"),
-        client_id: row.get("client_id"),
-        action: row.get("action"),
-        outcome: row.get("outcome"),
-        detail: row.get("detail"),
-        prev_hash: row.get("prev_hash"),
-        hash: row.get("hash"),
-    }
+pub fn audit_from_row(row: &impl Columns) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.int("seq")?,
+        at: row.text("at")?,
+        user_id: row.maybe_text("user_id")?,
+        client_id: row.maybe_text("client_id")?,
+        action: row.text("action")?,
+        outcome: row.text("outcome")?,
+        detail: row.text("detail")?,
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
+    })
 }
 
-pub fn licence_from_row(row: &SqliteRow) -> Licence {
-    Licence {
-        user_id: row.get("user_id"),
-        licence_type: row.get("licence_type"),
-        max_depth_hundredths: row.get("max_depth_hundredths"),
-        updated_at: row.get("updated_at"),
-    }
+pub fn licence_from_row(row: &impl Columns) -> StoreResult<Licence> {
+    Ok(Licence {
+        user_id: row.text("user_id")?,
+        licence_type: row.text("licence_type")?,
+        max_depth_hundredths: row.count("max_depth_hundredths")?,
+        updated_at: row.text("updated_at")?,
+    })
 }
 
-pub fn room_from_row(row: &SqliteRow) -> Room {
-    Room {
-        id: row.get("id"),
-        name: row.get("name"),
-        created_at: row.get("created_at"),
-    }
+pub fn room_from_row(row: &impl Columns) -> StoreResult<Room> {
+    Ok(Room {
+        id: row.text("id")?,
+        name: row.text("name")?,
+        created_at: row.text("created_at")?,
+    })
 }
 
-pub fn device_from_row(row: &SqliteRow) -> Device {
-    Device {
-        id: row.get("id"),
-        name: row.get("name"),
-        model: row.get("model"),
-        serial: row.get("serial"),
-        min_hundredths: row.get("min_hundredths"),
-        max_hundredths: row.get("max_hundredths"),
-        labelled_limits: row.get("labelled_limits"),
-        last_serviced_on: row.get("last_serviced_on"),
-        service_due_on: row.get("service_due_on"),
-        created_at: row.get("created_at"),
-    }
+pub fn device_from_row(row: &impl Columns) -> StoreResult<Device> {
+    Ok(Device {
+        id: row.text("id")?,
+        name: row.text("name")?,
+        model: row.text("model")?,
+        serial: row.text("serial")?,
+        min_hundredths: row.count("min_hundredths")?,
+        max_hundredths: row.count("max_hundredths")?,
+        labelled_limits: row.text("labelled_limits")?,
+        last_serviced_on: row.maybe_text("last_serviced_on")?,
+        service_due_on: row.maybe_text("service_due_on")?,
+        created_at: row.text("created_at")?,
+    })
 }
 
-pub fn appointment_from_row(row: &SqliteRow) -> StoreResult<Appointment> {
-    let status: String = row.get("status");
-    let zones: String = row.get("zones_json");
+pub fn appointment_from_row(row: &impl Columns) -> StoreResult<Appointment> {
+    let status = row.text("status")?;
+    let zones = row.text("zones_json")?;
     Ok(Appointment {
-        id: row.get("id"),
-        client_id: row.get("client_id"),
-        intake_id: row.get("intake_id"),
-        practitioner_id: row.get("practitioner_id"),
-        room_id: row.get("room_id"),
-        device_id: row.get("device_id"),
-        starts_at: row.get("starts_at"),
-        ends_at: row.get("ends_at"),
+        id: row.text("id")?,
+        client_id: row.text("client_id")?,
+        intake_id: row.text("intake_id")?,
+        practitioner_id: row.text("practitioner_id")?,
+        room_id: row.text("room_id")?,
+        device_id: row.text("device_id")?,
+        starts_at: row.text("starts_at")?,
+        ends_at: row.text("ends_at")?,
         zones: serde_json::from_str(&zones).map_err(|_| corrupt("zones", &zones))?,
         status: AppointmentStatus::from_name(&status).ok_or_else(|| corrupt("status", &status))?,
-        status_reason: row.get("status_reason"),
-        early_reason: row.get("early_reason"),
-        version: row.get("version"),
-        created_by: row.get("created_by"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
+        status_reason: row.maybe_text("status_reason")?,
+        early_reason: row.maybe_text("early_reason")?,
+        version: row.int("version")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
     })
 }
 
-pub fn formulary_from_row(row: &SqliteRow) -> FormularyItem {
-    FormularyItem {
-        id: row.get("id"),
-        name: row.get("name"),
-        use_for: row.get("use"),
-        created_at: row.get("created_at"),
-    }
+pub fn formulary_from_row(row: &impl Columns) -> StoreResult<FormularyItem> {
+    Ok(FormularyItem {
+        id: row.text("id")?,
+        name: row.text("name")?,
+        use_for: row.text("use")?,
+        created_at: row.text("created_at")?,
+    })
 }
 
-pub fn chart_from_row(row: &SqliteRow) -> StoreResult<ChartRecord> {
+pub fn chart_from_row(row: &impl Columns) -> StoreResult<ChartRecord> {
     Ok(ChartRecord {
-        id: row.get("id"),
-        appointment_id: row.get("appointment_id"),
-        client_id: row.get("client_id"),
-        chart: json(row, "chart_json")?,
-        version: row.get("version"),
-        cosigned_by: row.get("cosigned_by"),
-        cosigned_at: row.get("cosigned_at"),
-        signed_by: row.get("signed_by"),
-        signed_at: row.get("signed_at"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
+        id: row.text("id")?,
+        appointment_id: row.text("appointment_id")?,
+        client_id: row.text("client_id")?,
+        chart: row.json("chart_json")?,
+        version: row.int("version")?,
+        cosigned_by: row.maybe_text("cosigned_by")?,
+        cosigned_at: row.maybe_text("cosigned_at")?,
+        signed_by: row.maybe_text("signed_by")?,
+        signed_at: row.maybe_text("signed_at")?,
+        created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
     })
 }
 
-pub fn amendment_from_row(row: &SqliteRow) -> Amendment {
-    Amendment {
-        id: row.get("id"),
-        chart_id: row.get("chart_id"),
-        author_id: row.get("author_id"),
-        reason: row.get("reason"),
-        text: row.get("text"),
-        created_at: row.get("created_at"),
-    }
+pub fn amendment_from_row(row: &impl Columns) -> StoreResult<Amendment> {
+    Ok(Amendment {
+        id: row.text("id")?,
+        chart_id: row.text("chart_id")?,
+        author_id: row.text("author_id")?,
+        reason: row.text("reason")?,
+        text: row.text("text")?,
+        created_at: row.text("created_at")?,
+    })
 }
 
-pub fn lot_trace_from_row(row: &SqliteRow) -> LotTrace {
-    LotTrace {
-        lot: row.get("lot"),
-        kind: row.get("kind"),
-        product: row.get("product"),
-        used_on: row.get("used_on"),
-        chart_id: row.get("chart_id"),
-        client_id: row.get("client_id"),
-        given_name: row.get("given_name"),
-        family_name: row.get("family_name"),
-        email: row.get("email"),
-        phone: row.get("phone"),
-    }
+pub fn lot_trace_from_row(row: &impl Columns) -> StoreResult<LotTrace> {
+    Ok(LotTrace {
+        lot: row.text("lot")?,
+        kind: row.text("kind")?,
+        product: row.text("product")?,
+        used_on: row.text("used_on")?,
+        chart_id: row.text("chart_id")?,
+        client_id: row.text("client_id")?,
+        given_name: row.text("given_name")?,
+        family_name: row.text("family_name")?,
+        email: row.maybe_text("email")?,
+        phone: row.maybe_text("phone")?,
+    })
 }

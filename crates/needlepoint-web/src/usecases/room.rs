@@ -317,7 +317,12 @@ pub async fn save(
         .store
         .save_chart(id, input.version, normalised, &now_text(), audit)
         .await?;
-    view(state, saved, chart).await
+    // The context (plan, device, licence, formulary) cannot change with the chart's own save:
+    // reuse it rather than read it all again.
+    Ok(ChartView {
+        record: saved,
+        ..checked
+    })
 }
 
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
