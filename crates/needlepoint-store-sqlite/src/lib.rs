@@ -6,6 +6,7 @@
 //! cannot afford. Writers take the lock up front (`BEGIN IMMEDIATE`) so that the audit chain's
 //! last hash, read inside the transaction, is always the one the new entries follow.
 
+mod audit_writer;
 mod readers;
 mod rows;
 
@@ -14,11 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use needlepoint_store::audit::{GENESIS, entry_hash};
 use needlepoint_store::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use audit_writer::AuditWriter;
 use readers::Readers;
 use rows::{
     Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
@@ -41,6 +42,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Reads by key, off the sqlx worker threads (see `readers`).
     readers: Arc<Readers>,
+    /// Batches of audit entries, on a connection of their own (see `audit_writer`).
+    audit_writer: Arc<AuditWriter>,
 }
 
 fn backend(error: sqlx::Error) -> StoreError {
@@ -87,8 +90,13 @@ impl SqliteStore {
             ));
         }
         let readers = Arc::new(Readers::open(options.get_filename())?);
+        let audit_writer = Arc::new(AuditWriter::open(options.get_filename())?);
         spawn_checkpointer(pool.clone());
-        Ok(SqliteStore { pool, readers })
+        Ok(SqliteStore {
+            pool,
+            readers,
+            audit_writer,
+        })
     }
 
     /// How many statements the read connections have run since the store opened.
@@ -152,24 +160,18 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
         .fetch_optional(&mut *conn)
         .await
         .map_err(backend)?;
-    let (mut seq, mut prev): (i64, String) = match last {
-        Some(row) => (row.get("seq"), row.get("hash")),
-        None => (0, GENESIS.to_string()),
+    let last = match last {
+        Some(row) => Some((row.int("seq")?, row.text("hash")?)),
+        None => None,
     };
-    // One multi-row INSERT per chunk: a statement costs a round trip to SQLite's worker thread, and
-    // a batch of hundreds of entries must commit in about the time of one.
-    let mut rows = Vec::with_capacity(entries.len());
-    for entry in entries {
-        seq += 1;
-        let hash = entry_hash(seq, &prev, entry);
-        rows.push((seq, entry, prev.clone(), hash.clone()));
-        prev = hash;
-    }
+    // One multi-row INSERT per chunk: a statement costs a round trip to SQLite's worker thread.
+    let links = audit_writer::chain_links(last, entries);
+    let rows: Vec<_> = links.iter().zip(entries).collect();
     for chunk in rows.chunks(200) {
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO audit_log (seq, at, user_id, client_id, action, outcome, detail, prev_hash, hash) ",
         );
-        insert.push_values(chunk, |mut row, (seq, entry, prev_hash, hash)| {
+        insert.push_values(chunk, |mut row, ((seq, prev_hash, hash), entry)| {
             row.push_bind(*seq)
                 .push_bind(&entry.at)
                 .push_bind(&entry.user_id)
@@ -998,22 +1000,23 @@ impl Store for SqliteStore {
     }
 
     async fn appointments(&self, filter: &AppointmentFilter) -> StoreResult<Vec<Appointment>> {
-        self.readers.all(
-            "SELECT * FROM appointments
-             WHERE starts_at >= $1 AND starts_at < $2
-               AND ($3 IS NULL OR practitioner_id = $3) AND ($4 IS NULL OR room_id = $4)
-               AND ($5 IS NULL OR device_id = $5) AND ($6 IS NULL OR client_id = $6)
-             ORDER BY starts_at, id LIMIT 5000",
-            &[
-                &filter.from,
-                &filter.to,
-                &filter.practitioner_id,
-                &filter.room_id,
-                &filter.device_id,
-                &filter.client_id,
-            ],
-            |r| appointment_from_row(r),
-        )
+        // Only the filters given go into the SQL, so each one can use its index
+        // (`col IS NULL OR col = ?` would make SQLite scan every appointment).
+        let mut sql = String::from("SELECT * FROM appointments WHERE starts_at >= ?1 AND starts_at < ?2");
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&filter.from, &filter.to];
+        for (column, value) in [
+            ("practitioner_id", &filter.practitioner_id),
+            ("room_id", &filter.room_id),
+            ("device_id", &filter.device_id),
+            ("client_id", &filter.client_id),
+        ] {
+            if let Some(value) = value {
+                params.push(value);
+                sql.push_str(&format!(" AND {column} = ?{}", params.len()));
+            }
+        }
+        sql.push_str(" ORDER BY starts_at, id LIMIT 5000");
+        self.readers.all(&sql, &params, |r| appointment_from_row(r))
     }
 
     async fn change_appointment(
@@ -1404,24 +1407,26 @@ impl Store for SqliteStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut tx = self.write_tx().await?;
-        append_chain(&mut tx, &entries).await?;
-        tx.commit().await.map_err(backend)
+        let writer = self.audit_writer.clone();
+        tokio::task::spawn_blocking(move || writer.append(&entries))
+            .await
+            .map_err(|e| StoreError::Backend(format!("audit writer: {e}")))?
     }
 
     async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         let limit = filter.limit.clamp(1, 1000);
-        let rows = sqlx::query(sql!(
-            "SELECT * FROM audit_log
-             WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR user_id = $2)
-             ORDER BY seq DESC LIMIT {limit}"
-        ))
-        .bind(&filter.client_id)
-        .bind(&filter.user_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(rows::audit_from_row).collect()
+        // One index per filter (by client, by user); `col IS NULL OR col = ?` would walk the
+        // whole log backwards.
+        let mut sql = String::from("SELECT * FROM audit_log WHERE 1 = 1");
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
+        for (column, value) in [("client_id", &filter.client_id), ("user_id", &filter.user_id)] {
+            if let Some(value) = value {
+                params.push(value);
+                sql.push_str(&format!(" AND {column} = ?{}", params.len()));
+            }
+        }
+        sql.push_str(&format!(" ORDER BY seq DESC LIMIT {limit}"));
+        self.readers.all(&sql, &params, |r| rows::audit_from_row(r))
     }
 
     async fn audit_chain(&self) -> StoreResult<Vec<AuditEntry>> {
