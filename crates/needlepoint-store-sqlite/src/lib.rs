@@ -249,6 +249,14 @@ async fn clashes(
     Ok(found)
 }
 
+/// A unique-index violation in the caller's own words; any other error as it is.
+fn unique_or(message: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |error| match backend(error) {
+        StoreError::Duplicate(_) => StoreError::Duplicate(message()),
+        other => other,
+    }
+}
+
 /// The chart as it stands inside a write, refusing a stale version or a signed chart.
 async fn guard_chart(
     conn: &mut SqliteConnection,
@@ -338,12 +346,7 @@ impl Store for SqliteStore {
         .bind(&user.created_at)
         .execute(&mut *tx)
         .await
-        .map_err(|e| match backend(e) {
-            StoreError::Duplicate(_) => {
-                StoreError::Duplicate(format!("a user with email {} exists", user.email))
-            }
-            other => other,
-        })?;
+        .map_err(unique_or(|| format!("a user with email {} exists", user.email)))?;
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
         Ok(User {
@@ -899,12 +902,7 @@ impl Store for SqliteStore {
             .bind(&room.created_at)
             .execute(&mut *tx)
             .await
-            .map_err(|e| match backend(e) {
-                StoreError::Duplicate(_) => {
-                    StoreError::Duplicate(format!("a room named {} exists", room.name))
-                }
-                other => other,
-            })?;
+            .map_err(unique_or(|| format!("a room named {} exists", room.name)))?;
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
         Ok(room)
@@ -934,12 +932,9 @@ impl Store for SqliteStore {
         .bind(&device.created_at)
         .execute(&mut *tx)
         .await
-        .map_err(|e| match backend(e) {
-            StoreError::Duplicate(_) => {
-                StoreError::Duplicate(format!("a device with serial {} exists", device.serial))
-            }
-            other => other,
-        })?;
+        .map_err(unique_or(|| {
+            format!("a device with serial {} exists", device.serial)
+        }))?;
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
         Ok(device)
@@ -1118,12 +1113,7 @@ impl Store for SqliteStore {
             .bind(&item.created_at)
             .execute(&mut *tx)
             .await
-            .map_err(|e| match backend(e) {
-                StoreError::Duplicate(_) => {
-                    StoreError::Duplicate(format!("{} is already on the formulary", item.name))
-                }
-                other => other,
-            })?;
+            .map_err(unique_or(|| format!("{} is already on the formulary", item.name)))?;
         append_chain(&mut tx, &[audit]).await?;
         tx.commit().await.map_err(backend)?;
         Ok(item)

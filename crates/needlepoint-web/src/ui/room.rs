@@ -410,19 +410,39 @@ async fn redisplay(
     Ok((status, render(state, user, &view, &chart, Some(&error), None)).into_response())
 }
 
+/// Signing and co-signing: the same form (the chart's version), two actions.
+enum Signature {
+    Sign,
+    Cosign,
+}
+
+async fn signature(
+    state: AppState,
+    user: CurrentUser,
+    id: String,
+    pairs: Vec<(String, String)>,
+    kind: Signature,
+) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    pairs.check_csrf(&user)?;
+    let version = pairs.text("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let result = match kind {
+        Signature::Sign => room::sign(&state, &user, &id, version).await,
+        Signature::Cosign => room::cosign(&state, &user, &id, version).await,
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/charts/{id}")).into_response()),
+        Err(error) => redisplay(&state, &user, &id, error).await,
+    }
+}
+
 pub async fn sign(
     State(state): State<AppState>,
     Clinical(user): Clinical,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let pairs = Pairs(pairs);
-    pairs.check_csrf(&user)?;
-    let version = pairs.text("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    match room::sign(&state, &user, &id, version).await {
-        Ok(_) => Ok(Redirect::to(&format!("/charts/{id}")).into_response()),
-        Err(error) => redisplay(&state, &user, &id, error).await,
-    }
+    signature(state, user, id, pairs, Signature::Sign).await
 }
 
 pub async fn cosign(
@@ -431,13 +451,7 @@ pub async fn cosign(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let pairs = Pairs(pairs);
-    pairs.check_csrf(&user)?;
-    let version = pairs.text("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    match room::cosign(&state, &user, &id, version).await {
-        Ok(_) => Ok(Redirect::to(&format!("/charts/{id}")).into_response()),
-        Err(error) => redisplay(&state, &user, &id, error).await,
-    }
+    signature(state, user, id, pairs, Signature::Cosign).await
 }
 
 pub async fn amend(
