@@ -297,3 +297,123 @@ fn sigterm_shuts_the_server_down_cleanly() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn add_user(dir: &PathBuf, email: &str, role: &str, password: &str) {
+    let mut child = needlepoint()
+        .args([
+            "user",
+            "add",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn call(request: reqwest::blocking::RequestBuilder) -> serde_json::Value {
+    let response = request.send().unwrap();
+    let status = response.status();
+    let body: serde_json::Value = response.json().unwrap();
+    assert!(status.is_success(), "{status}: {body}");
+    body
+}
+
+#[test]
+fn a_server_killed_mid_charting_keeps_every_saved_field() {
+    use serde_json::json;
+    let dir = data_dir("crash");
+    std::fs::create_dir_all(&dir).unwrap();
+    let password = "a long enough password";
+    add_user(&dir, "owner@clinic.test", "owner", password);
+    let mut server = serve(&dir);
+    let api = |path: &str| format!("{}{path}", base(&server));
+    let http = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    call(
+        http.post(api("/api/v1/session"))
+            .json(&json!({ "email": "owner@clinic.test", "password": password })),
+    );
+    let owner = call(http.get(api("/api/v1/users")));
+    let owner_id = owner["users"].as_array().or(owner.as_array()).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        http.put(api(&format!("/api/v1/practitioners/{owner_id}/licence")))
+            .json(&json!({ "licence_type": "Physician", "max_depth_mm": 2.5 })),
+    );
+    let room = call(http.post(api("/api/v1/rooms")).json(&json!({ "name": "Room 1" })));
+    let device = call(
+        http.post(api("/api/v1/devices"))
+            .json(&json!({ "name": "Pen", "model": "pen", "serial": "P-1", "min_mm": 0.25, "max_mm": 2.5 })),
+    );
+    let client = call(
+        http.post(api("/api/v1/clients"))
+            .json(&json!({ "given_name": "Ana", "family_name": "Silva", "birth_date": "1990-04-02" })),
+    );
+    let client_id = client["id"].as_str().unwrap();
+    call(http.post(api(&format!("/api/v1/clients/{client_id}/intakes"))).json(&json!({
+        "date": "2026-12-07", "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
+        "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 }, "areas": ["forehead"], "concerns": ["fine_lines"]
+    })));
+    let template = call(http.get(api("/api/v1/consent-templates/treatment")));
+    call(
+        http.post(api(&format!("/api/v1/clients/{client_id}/consents")))
+            .json(&json!({ "kind": "treatment", "template_id": template["id"], "signer_name": "Ana Silva" })),
+    );
+    let booked = call(http.post(api("/api/v1/appointments")).json(&json!({
+        "client_id": client_id, "practitioner_id": owner_id, "room_id": room["id"], "device_id": device["id"], "starts_at": "2026-12-07T10:00"
+    })));
+    let appointment = booked["appointment"]["id"].as_str().unwrap();
+    let checked = call(
+        http.post(api(&format!("/api/v1/appointments/{appointment}/check-in")))
+            .json(&json!({ "version": 1, "changes": {} })),
+    );
+    let chart = checked["chart_id"].as_str().unwrap().to_string();
+    // Two saves, as a tablet makes them field by field.
+    call(
+        http.put(api(&format!("/api/v1/charts/{chart}")))
+            .json(&json!({ "version": 1, "chart": { "photos_taken": true } })),
+    );
+    let saved = call(http.put(api(&format!("/api/v1/charts/{chart}"))).json(&json!({ "version": 2, "chart": {
+        "photos_taken": true, "cleansed": true, "cartridge": { "lot": "C-9", "expiry": "2027-05-31", "sterile_pack_intact": true }
+    } })));
+    assert_eq!(saved["version"], 3);
+
+    // The process dies: no graceful shutdown, nothing flushed on the way out.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    server = serve(&dir);
+    let api = |path: &str| format!("{}{path}", base(&server));
+    let http = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    call(
+        http.post(api("/api/v1/session"))
+            .json(&json!({ "email": "owner@clinic.test", "password": password })),
+    );
+    let after = call(http.get(api(&format!("/api/v1/charts/{chart}"))));
+    assert_eq!(after["version"], 3);
+    assert_eq!(after["chart"]["cartridge"]["lot"], "C-9");
+    assert_eq!(after["chart"]["cleansed"], true);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
