@@ -6,7 +6,7 @@
 //! cannot afford. Writers take the lock up front (`BEGIN IMMEDIATE`) so that the audit chain's
 //! last hash, read inside the transaction, is always the one the new entries follow.
 
-mod audit_writer;
+mod group_writer;
 mod readers;
 mod rows;
 
@@ -19,7 +19,7 @@ use needlepoint_store::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use audit_writer::AuditWriter;
+use group_writer::{GroupWriter, append_entries};
 use readers::Readers;
 use rows::{
     Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
@@ -42,8 +42,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Reads by key, off the sqlx worker threads (see `readers`).
     readers: Arc<Readers>,
-    /// Batches of audit entries, on a connection of their own (see `audit_writer`).
-    audit_writer: Arc<AuditWriter>,
+    /// Group commit for audit batches and chart saves (see `group_writer`).
+    writer: GroupWriter,
 }
 
 fn backend(error: sqlx::Error) -> StoreError {
@@ -90,12 +90,12 @@ impl SqliteStore {
             ));
         }
         let readers = Arc::new(Readers::open(options.get_filename())?);
-        let audit_writer = Arc::new(AuditWriter::open(options.get_filename())?);
+        let writer = GroupWriter::open(options.get_filename())?;
         spawn_checkpointer(pool.clone());
         Ok(SqliteStore {
             pool,
             readers,
-            audit_writer,
+            writer,
         })
     }
 
@@ -165,7 +165,7 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
         None => None,
     };
     // One multi-row INSERT per chunk: a statement costs a round trip to SQLite's worker thread.
-    let links = audit_writer::chain_links(last, entries);
+    let links = group_writer::chain_links(last, entries);
     let rows: Vec<_> = links.iter().zip(entries).collect();
     for chunk in rows.chunks(200) {
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
@@ -257,6 +257,21 @@ fn unique_or(message: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> St
     }
 }
 
+/// Refuses a signed chart or a stale version.
+fn check_editable(record: &ChartRecord, expected_version: i64) -> StoreResult<()> {
+    if record.signed_at.is_some() {
+        return Err(StoreError::Frozen(
+            "the chart is signed and never changes: add an amendment instead".into(),
+        ));
+    }
+    if record.version != expected_version {
+        return Err(StoreError::Conflict {
+            current: record.version,
+        });
+    }
+    Ok(())
+}
+
 /// The chart as it stands inside a write, refusing a stale version or a signed chart.
 async fn guard_chart(
     conn: &mut SqliteConnection,
@@ -273,16 +288,7 @@ async fn guard_chart(
         .map(chart_from_row)
         .transpose()?
         .ok_or(StoreError::NotFound)?;
-    if record.signed_at.is_some() {
-        return Err(StoreError::Frozen(
-            "the chart is signed and never changes: add an amendment instead".into(),
-        ));
-    }
-    if record.version != expected_version {
-        return Err(StoreError::Conflict {
-            current: record.version,
-        });
-    }
+    check_editable(&record, expected_version)?;
     Ok(record)
 }
 
@@ -1217,20 +1223,23 @@ impl Store for SqliteStore {
         at: &str,
         audit: NewAuditEntry,
     ) -> StoreResult<ChartRecord> {
-        let mut tx = self.write_tx().await?;
-        guard_chart(&mut tx, id, expected_version).await?;
-        sqlx::query(
-            "UPDATE charts SET chart_json = $2, version = version + 1, updated_at = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(chart.to_string())
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        append_chain(&mut tx, &[audit]).await?;
-        tx.commit().await.map_err(backend)?;
-        self.chart(id).await?.ok_or(StoreError::NotFound)
+        // Through the group writer: saves arriving together share one commit (and one fsync).
+        let (id, at, chart) = (id.to_string(), at.to_string(), chart.to_string());
+        self.writer
+            .write(move |conn| {
+                const CHART: &str = "SELECT * FROM charts WHERE id = ?1";
+                let current = readers::query_one(conn, CHART, &[&id], |r| chart_from_row(r))?
+                    .ok_or(StoreError::NotFound)?;
+                check_editable(&current, expected_version)?;
+                conn.prepare_cached(
+                    "UPDATE charts SET chart_json = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+                )
+                .and_then(|mut s| s.execute(rusqlite::params![id, chart, at]))
+                .map_err(group_writer::failed)?;
+                append_entries(conn, &[audit])?;
+                readers::query_one(conn, CHART, &[&id], |r| chart_from_row(r))?.ok_or(StoreError::NotFound)
+            })
+            .await
     }
 
     async fn cosign_chart(
@@ -1397,10 +1406,9 @@ impl Store for SqliteStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let writer = self.audit_writer.clone();
-        tokio::task::spawn_blocking(move || writer.append(&entries))
+        self.writer
+            .write(move |conn| append_entries(conn, &entries))
             .await
-            .map_err(|e| StoreError::Backend(format!("audit writer: {e}")))?
     }
 
     async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {

@@ -89,12 +89,7 @@ impl Readers {
         params: &[&dyn ToSql],
         map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
     ) -> StoreResult<Option<T>> {
-        self.with(|conn| {
-            let mut statement = conn.prepare_cached(sql)?;
-            let mut rows = statement.query(params)?;
-            Ok(rows.next()?.map(map))
-        })?
-        .transpose()
+        self.with(|conn| Ok(query_one(conn, sql, params, map)))?
     }
 
     /// Every row `sql` finds, mapped by `map`.
@@ -116,4 +111,16 @@ impl Readers {
         .into_iter()
         .collect()
     }
+}
+
+/// The one row `sql` finds on `conn`, if any, mapped by `map`.
+pub fn query_one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn ToSql],
+    map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    let mut statement = conn.prepare_cached(sql).map_err(failed)?;
+    let mut rows = statement.query(params).map_err(failed)?;
+    rows.next().map_err(failed)?.map(map).transpose()
 }
