@@ -854,3 +854,41 @@ async fn the_pages_book_check_in_chart_and_sign_without_scripts() {
         "{lots}"
     );
 }
+
+#[tokio::test]
+async fn saves_arriving_together_share_a_commit_and_a_stale_one_fails_alone() {
+    let app = spawn().await;
+    let setup = set_up(&app).await;
+    let practitioner = app.signed_in("practitioner").await;
+    let desk = app.signed_in("front_desk").await;
+    let mut charts = Vec::new();
+    for (i, given) in ["Ana", "Ben", "Cleo", "Dev"].into_iter().enumerate() {
+        let (client, _) = planned_client(&app, &practitioner, given, 2, true).await;
+        let (_, checked) = book_and_check_in(&app, &setup, &desk, &client, &format!("{DAY}T{:02}:00", 9 + 2 * i)).await;
+        charts.push(checked["chart_id"].as_str().unwrap().to_string());
+    }
+    // Every chart gets a good save and a stale one at the same moment.
+    let mut saves = Vec::new();
+    for chart in &charts {
+        for version in [1, 7] {
+            let request = practitioner
+                .put(app.url(&format!("/api/v1/charts/{chart}")))
+                .json(&json!({ "version": version, "chart": { "photos_taken": true, "notes": format!("version {version}") } }));
+            saves.push(tokio::spawn(async move { (version, send(request).await) }));
+        }
+    }
+    for save in saves {
+        let (version, (status, body)) = save.await.unwrap();
+        match version {
+            1 => assert_eq!((status, body["version"].as_i64()), (StatusCode::OK, Some(2)), "{body}"),
+            _ => assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("version_conflict")), "{body}"),
+        }
+    }
+    for chart in &charts {
+        let (_, stored) = send(practitioner.get(app.url(&format!("/api/v1/charts/{chart}")))).await;
+        assert_eq!(stored["chart"]["notes"], "version 1", "the stale save left nothing behind");
+    }
+    let owner = app.signed_in("owner").await;
+    let (_, verified) = send(owner.get(app.url("/api/v1/audit/verify"))).await;
+    assert_eq!(verified["valid"], true, "one chain through every shared commit: {verified}");
+}
