@@ -21,6 +21,10 @@ use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+// The same allocator as the `needlepoint` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Counts the SQL statements sqlx runs (it logs each one under `sqlx::query`).
 static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
 

@@ -864,7 +864,14 @@ async fn saves_arriving_together_share_a_commit_and_a_stale_one_fails_alone() {
     let mut charts = Vec::new();
     for (i, given) in ["Ana", "Ben", "Cleo", "Dev"].into_iter().enumerate() {
         let (client, _) = planned_client(&app, &practitioner, given, 2, true).await;
-        let (_, checked) = book_and_check_in(&app, &setup, &desk, &client, &format!("{DAY}T{:02}:00", 9 + 2 * i)).await;
+        let (_, checked) = book_and_check_in(
+            &app,
+            &setup,
+            &desk,
+            &client,
+            &format!("{DAY}T{:02}:00", 9 + 2 * i),
+        )
+        .await;
         charts.push(checked["chart_id"].as_str().unwrap().to_string());
     }
     // Every chart gets a good save and a stale one at the same moment.
@@ -880,15 +887,29 @@ async fn saves_arriving_together_share_a_commit_and_a_stale_one_fails_alone() {
     for save in saves {
         let (version, (status, body)) = save.await.unwrap();
         match version {
-            1 => assert_eq!((status, body["version"].as_i64()), (StatusCode::OK, Some(2)), "{body}"),
-            _ => assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("version_conflict")), "{body}"),
+            1 => assert_eq!(
+                (status, body["version"].as_i64()),
+                (StatusCode::OK, Some(2)),
+                "{body}"
+            ),
+            _ => assert_eq!(
+                (status, body["error"].as_str()),
+                (StatusCode::CONFLICT, Some("version_conflict")),
+                "{body}"
+            ),
         }
     }
     for chart in &charts {
         let (_, stored) = send(practitioner.get(app.url(&format!("/api/v1/charts/{chart}")))).await;
-        assert_eq!(stored["chart"]["notes"], "version 1", "the stale save left nothing behind");
+        assert_eq!(
+            stored["chart"]["notes"], "version 1",
+            "the stale save left nothing behind"
+        );
     }
     let owner = app.signed_in("owner").await;
     let (_, verified) = send(owner.get(app.url("/api/v1/audit/verify"))).await;
-    assert_eq!(verified["valid"], true, "one chain through every shared commit: {verified}");
+    assert_eq!(
+        verified["valid"], true,
+        "one chain through every shared commit: {verified}"
+    );
 }
