@@ -57,6 +57,28 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Take a consistent copy of the clinic's database while it runs, with a manifest of every
+    /// table's rows and digest beside it (FILE.sums.json).
+    Backup {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+        /// The backup file to create; it must not exist.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Restore a backup into a data folder that has no database yet, checking it against its
+    /// manifest before and after. Stop the server first.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+    },
+    /// Check the database: SQLite's integrity and foreign-key checks, and the audit chain.
+    Verify {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+    },
 }
 
 /// Where the server listens and keeps its data. Each setting can also come from an environment

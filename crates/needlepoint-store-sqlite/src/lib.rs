@@ -6,6 +6,7 @@
 //! cannot afford. Writers take the lock up front (`BEGIN IMMEDIATE`) so that the audit chain's
 //! last hash, read inside the transaction, is always the one the new entries follow.
 
+pub mod backup;
 mod group_writer;
 mod readers;
 mod rows;

@@ -417,3 +417,69 @@ fn a_server_killed_mid_charting_keeps_every_saved_field() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn run(args: &[&str], dir: Option<&PathBuf>) -> (bool, String) {
+    let mut command = needlepoint();
+    command.args(args);
+    if let Some(dir) = dir {
+        command.arg("--data-dir").arg(dir);
+    }
+    let out = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_and_verifies_and_a_damaged_one_is_refused() {
+    let dir = data_dir("backup-source");
+    let restored = data_dir("backup-restored");
+    let damaged_target = data_dir("backup-damaged");
+    let file = std::env::temp_dir().join(format!("needlepoint-backup-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(format!("{}.sums.json", file.display()));
+    let (ok, text) = run(&["seed", "--clients", "40"], Some(&dir));
+    assert!(ok, "{text}");
+
+    // Online: the server keeps the database open while the backup is taken.
+    let server = serve(&dir);
+    let (ok, text) = run(&["backup", "--to", file.to_str().unwrap()], Some(&dir));
+    assert!(ok, "{text}");
+    assert!(text.contains("clients") && text.contains("40 rows"), "{text}");
+    drop(server);
+
+    let (ok, text) = run(&["restore", "--from", file.to_str().unwrap()], Some(&restored));
+    assert!(ok, "{text}");
+    assert!(text.contains("every table matches the manifest"), "{text}");
+    let (ok, text) = run(&["verify"], Some(&restored));
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("integrity and foreign keys: ok") && text.contains("chain intact"),
+        "{text}"
+    );
+    // Never over an existing clinic.
+    let (ok, text) = run(&["restore", "--from", file.to_str().unwrap()], Some(&restored));
+    assert!(!ok && text.contains("exists"), "{text}");
+
+    // A backup changed after it was taken no longer matches its manifest.
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute("UPDATE clients SET given_name = 'X' WHERE rowid = 1", [])
+        .unwrap();
+    let (ok, text) = run(
+        &["restore", "--from", file.to_str().unwrap()],
+        Some(&damaged_target),
+    );
+    assert!(
+        !ok && text.contains("does not match its manifest: clients"),
+        "{text}"
+    );
+    for d in [&dir, &restored, &damaged_target] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(format!("{}.sums.json", file.display()));
+}

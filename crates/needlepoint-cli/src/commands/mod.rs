@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod admin;
+mod backup;
 mod plan;
 mod protocol;
 mod server;
@@ -40,5 +41,8 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                     database_url,
                 },
         } => admin::verify_audit(&data_dir, database_url.as_deref(), out),
+        Command::Backup { data_dir, to } => backup::backup(&data_dir, &to, out),
+        Command::Restore { from, data_dir } => backup::restore(&from, &data_dir, out),
+        Command::Verify { data_dir } => backup::verify(&data_dir, out),
     }
 }
