@@ -74,6 +74,13 @@ pub enum Command {
         #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
         data_dir: PathBuf,
     },
+    /// Apply the database migrations now (the server also applies them at start).
+    Migrate {
+        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Check the database: SQLite's integrity and foreign-key checks, and the audit chain.
     Verify {
         #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]

@@ -441,6 +441,8 @@ fn a_backup_taken_while_serving_restores_and_verifies_and_a_damaged_one_is_refus
     let file = std::env::temp_dir().join(format!("needlepoint-backup-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(format!("{}.sums.json", file.display()));
+    let (ok, text) = run(&["migrate"], Some(&dir));
+    assert!(ok && text.contains("now at version 2"), "{text}");
     let (ok, text) = run(&["seed", "--clients", "40"], Some(&dir));
     assert!(ok, "{text}");
 

@@ -1,4 +1,4 @@
-//! `needlepoint backup`, `restore` and `verify` for the embedded database.
+//! `needlepoint backup`, `restore`, `verify` and `migrate` for the embedded database.
 
 use std::io::Write;
 use std::path::Path;
@@ -6,6 +6,7 @@ use std::path::Path;
 use needlepoint_store_sqlite::backup::{self, TableSum};
 
 use super::admin::verify_audit;
+use super::server::{block_on, open_store};
 use crate::error::CliError;
 
 fn database(data_dir: &Path) -> std::path::PathBuf {
@@ -69,4 +70,17 @@ pub fn verify(data_dir: &Path, out: &mut impl Write) -> Result<(), CliError> {
     writeln!(out, "database integrity and foreign keys: ok").map_err(CliError::Output)?;
     print_sums(out, &sums)?;
     verify_audit(data_dir, None, out)
+}
+
+pub fn migrate(data_dir: &Path, database_url: Option<&str>, out: &mut impl Write) -> Result<(), CliError> {
+    // Opening the store applies whatever migrations are missing, in one place for every command.
+    block_on(open_store(data_dir, database_url))??;
+    let versions = needlepoint_store_sqlite::SqliteStore::migration_versions();
+    let latest = versions.last().copied().unwrap_or(0);
+    writeln!(
+        out,
+        "database migrated: {} migrations, now at version {latest}",
+        versions.len()
+    )
+    .map_err(CliError::Output)
 }

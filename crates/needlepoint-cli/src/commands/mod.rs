@@ -44,5 +44,9 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Backup { data_dir, to } => backup::backup(&data_dir, &to, out),
         Command::Restore { from, data_dir } => backup::restore(&from, &data_dir, out),
         Command::Verify { data_dir } => backup::verify(&data_dir, out),
+        Command::Migrate {
+            data_dir,
+            database_url,
+        } => backup::migrate(&data_dir, database_url.as_deref(), out),
     }
 }
