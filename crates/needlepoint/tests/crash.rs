@@ -37,6 +37,7 @@ fn serve(dir: &Path) -> (Child, String) {
         }
         line.clear();
     }
+    drop_server(child);
     panic!("the server did not start");
 }
 
