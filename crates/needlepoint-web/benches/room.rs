@@ -54,6 +54,9 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountStatements {
 
 const PASSWORD: &str = "bench password 1";
 const SESSIONS_PER_CLIENT: usize = 10;
+const APPOINTMENT_COLUMNS: &str = "id, client_id, intake_id, practitioner_id, room_id, device_id, starts_at, ends_at, zones_json, status, version, created_by, created_at, updated_at";
+const SIGNED_CHART_COLUMNS: &str =
+    "id, appointment_id, client_id, chart_json, version, signed_by, signed_at, created_at, updated_at";
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -334,8 +337,8 @@ async fn run(sessions: usize) {
                 ]);
             }
         }
-        bulk(pool, "appointments", "id, client_id, intake_id, practitioner_id, room_id, device_id, starts_at, ends_at, zones_json, status, version, created_by, created_at, updated_at", appointments).await;
-        bulk(pool, "charts", "id, appointment_id, client_id, chart_json, version, signed_by, signed_at, created_at, updated_at", charts).await;
+        bulk(pool, "appointments", APPOINTMENT_COLUMNS, appointments).await;
+        bulk(pool, "charts", SIGNED_CHART_COLUMNS, charts).await;
         bulk(
             pool,
             "lot_uses",
@@ -433,14 +436,8 @@ async fn run(sessions: usize) {
             json!(now),
         ]);
     }
-    bulk(pool, "appointments", "id, client_id, intake_id, practitioner_id, room_id, device_id, starts_at, ends_at, zones_json, status, version, created_by, created_at, updated_at", extra.0).await;
-    bulk(
-        pool,
-        "charts",
-        "id, appointment_id, client_id, chart_json, version, signed_by, signed_at, created_at, updated_at",
-        extra.1,
-    )
-    .await;
+    bulk(pool, "appointments", APPOINTMENT_COLUMNS, extra.0).await;
+    bulk(pool, "charts", SIGNED_CHART_COLUMNS, extra.1).await;
     let (large, large_rows, large_time) = statements_for(busy_client.to_string()).await;
     println!(
         "chart history: {small} SQL statements for {small_rows} sessions ({:.1} ms), {large} for {large_rows} sessions ({:.1} ms)",
@@ -455,15 +452,36 @@ async fn run(sessions: usize) {
     // 3. Chart saves, 16 writers, each on its own open chart, for 15 seconds.
     let mut open = Vec::new();
     for w in 0..16usize {
-        let client = format!("bench-client-{:07}", 1000 + w);
+        // Clients of their own, away from the history test's client 0, whatever the size.
+        let c = (1000 + w) % clients;
+        let client = format!("bench-client-{c:07}");
         let (start, end) = time_of(sessions + 1000 + w);
         let (appointment, chart) = (
             format!("bench-appt-open{w:02}"),
             format!("bench-chart-open{w:02}"),
         );
-        bulk(pool, "appointments", "id, client_id, intake_id, practitioner_id, room_id, device_id, starts_at, ends_at, zones_json, status, version, created_by, created_at, updated_at",
-            vec![vec![json!(appointment), json!(client), json!(format!("bench-intake-{:07}", 1000 + w)), json!(owner_id), json!(room_id), json!(device_id),
-                json!(start), json!(end), json!("[\"forehead\",\"cheeks\"]"), json!("checked_in"), json!(2), json!(owner_id), json!(now), json!(now)]]).await;
+        bulk(
+            pool,
+            "appointments",
+            APPOINTMENT_COLUMNS,
+            vec![vec![
+                json!(appointment),
+                json!(client),
+                json!(format!("bench-intake-{c:07}")),
+                json!(owner_id),
+                json!(room_id),
+                json!(device_id),
+                json!(start),
+                json!(end),
+                json!("[\"forehead\",\"cheeks\"]"),
+                json!("checked_in"),
+                json!(2),
+                json!(owner_id),
+                json!(now),
+                json!(now),
+            ]],
+        )
+        .await;
         bulk(
             pool,
             "charts",

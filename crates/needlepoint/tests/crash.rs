@@ -3,20 +3,20 @@
 //! the audit chain must verify. Runs until at least 2,000 writes were acknowledged.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{add_user, needlepoint};
+
 const PASSWORD: &str = "a long enough password";
 const WRITERS: usize = 8;
 const TARGET: usize = 2_000;
-
-fn needlepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_needlepoint"))
-}
 
 /// Starts the server and returns it with its address.
 fn serve(dir: &Path) -> (Child, String) {
@@ -58,28 +58,7 @@ impl Moments {
 fn sigkill_at_random_moments_loses_no_acknowledged_write() {
     let dir = std::env::temp_dir().join(format!("needlepoint-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut add = needlepoint()
-        .args([
-            "user",
-            "add",
-            "--email",
-            "desk@clinic.test",
-            "--role",
-            "front_desk",
-            "--password-stdin",
-            "--data-dir",
-        ])
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+    add_user(&dir, "desk@clinic.test", "front_desk", PASSWORD);
 
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

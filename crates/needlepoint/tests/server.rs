@@ -3,19 +3,19 @@
 //! shutdown on SIGTERM.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+
+use common::{add_user, needlepoint};
 use std::time::{Duration, Instant};
 
 fn data_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("needlepoint-server-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn needlepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_needlepoint"))
 }
 
 struct Server {
@@ -296,33 +296,6 @@ fn sigterm_shuts_the_server_down_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn add_user(dir: &PathBuf, email: &str, role: &str, password: &str) {
-    let mut child = needlepoint()
-        .args([
-            "user",
-            "add",
-            "--email",
-            email,
-            "--role",
-            role,
-            "--password-stdin",
-            "--data-dir",
-        ])
-        .arg(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
 }
 
 fn call(request: reqwest::blocking::RequestBuilder) -> serde_json::Value {

@@ -3,7 +3,6 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use needlepoint_domain::checkin::ChangesSinceLastVisit;
@@ -419,28 +418,26 @@ pub async fn appointment(
     render_appointment(&state, &user, &id, None).await
 }
 
+/// After a change on the appointment page: back to the page, or the page again with the error
+/// when the input or the state of the appointment is the problem.
 async fn after_change(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
     result: Result<(), AppError>,
-    next: String,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/appointments/{id}")).into_response()),
         Err(
             error @ (AppError::Invalid { .. }
             | AppError::Clash { .. }
             | AppError::Conflict { .. }
             | AppError::Frozen { .. }),
-        ) => {
-            let status = if error.status() == StatusCode::INTERNAL_SERVER_ERROR {
-                StatusCode::CONFLICT
-            } else {
-                error.status()
-            };
-            Ok((status, render_appointment(state, user, id, Some(&error)).await?).into_response())
-        }
+        ) => Ok((
+            error.status(),
+            render_appointment(state, user, id, Some(&error)).await?,
+        )
+            .into_response()),
         Err(error) => Err(error.into()),
     }
 }
@@ -480,7 +477,7 @@ pub async fn check_in(
             };
             Ok(Redirect::to(&next).into_response())
         }
-        Err(error) => after_change(&state, &user, &id, Err(error), String::new()).await,
+        Err(error) => after_change(&state, &user, &id, Err(error)).await,
     }
 }
 
@@ -518,7 +515,7 @@ async fn status_change(
     let result = booking::set_status(&state, &user, &id, status, &input)
         .await
         .map(|_| ());
-    after_change(&state, &user, &id, result, format!("/appointments/{id}")).await
+    after_change(&state, &user, &id, result).await
 }
 
 pub async fn reschedule(
@@ -536,5 +533,5 @@ pub async fn reschedule(
         early_reason: pairs.text("early_reason"),
     };
     let result = booking::reschedule(&state, &user, &id, &input).await.map(|_| ());
-    after_change(&state, &user, &id, result, format!("/appointments/{id}")).await
+    after_change(&state, &user, &id, result).await
 }

@@ -427,6 +427,7 @@ pub struct SeriesProposal {
     pub proposals: Vec<ProposedSession>,
 }
 
+/// What holds the practitioner, the room or the device over the proposal horizon.
 async fn busy_slots(state: &AppState, parties: &Parties, from: Date) -> Result<Vec<Busy>, AppError> {
     let to = from
         .checked_add(PROPOSAL_HORIZON_DAYS.days())
@@ -441,34 +442,20 @@ async fn busy_slots(state: &AppState, parties: &Parties, from: Date) -> Result<V
         ..filter
     };
     let mut busy = Vec::new();
+    let by = |set: fn(&mut AppointmentFilter, String), id: &str| {
+        let mut filter = AppointmentFilter::default();
+        set(&mut filter, id.to_string());
+        filter
+    };
     for (filter, what) in [
         (
-            AppointmentFilter {
-                practitioner_id: Some(parties.practitioner.id.clone()),
-                ..Default::default()
-            },
+            by(|f, id| f.practitioner_id = Some(id), &parties.practitioner.id),
             "the practitioner",
         ),
+        (by(|f, id| f.room_id = Some(id), &parties.room.id), "the room"),
         (
-            AppointmentFilter {
-                room_id: Some(parties.room.id.clone()),
-                ..Default::default()
-            },
-            "the room",
-        ),
-        (
-            AppointmentFilter {
-                device_id: Some(parties.device.id.clone()),
-                ..Default::default()
-            },
+            by(|f, id| f.device_id = Some(id), &parties.device.id),
             "the device",
-        ),
-        (
-            AppointmentFilter {
-                client_id: Some(parties.client.id.clone()),
-                ..Default::default()
-            },
-            "the client",
         ),
     ] {
         for a in state.store.appointments(&window(filter)).await? {
@@ -530,8 +517,19 @@ pub async fn propose_series(
         .max()
         .unwrap_or(from);
     let hours: OpeningHours = resources::opening_hours(state).await?;
-    let busy = busy_slots(state, &parties, earliest).await?;
     let held = held_sessions(state, &parties.client.id).await?;
+    let mut busy = busy_slots(state, &parties, earliest).await?;
+    // The client's own sessions are busy too; they are already read.
+    busy.extend(held.iter().filter_map(|a| {
+        let (start, end) = (
+            a.starts_at.parse::<DateTime>().ok()?,
+            a.ends_at.parse::<DateTime>().ok()?,
+        );
+        Some(Busy {
+            slot: Slot { start, end },
+            what: "the client".into(),
+        })
+    }));
     let mut proposals = Vec::new();
     for track in &parties.plan.tracks {
         let done_or_booked: Vec<&Appointment> = held
