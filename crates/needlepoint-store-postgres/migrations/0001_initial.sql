@@ -32,11 +32,12 @@ CREATE TABLE clients (
     email        TEXT,
     phone        TEXT,
     -- Search keys: lower-cased (names, email); the phone's digits reversed, so that a search by
-    -- the number's ending is an index range.
-    given_key    TEXT NOT NULL,
-    family_key   TEXT NOT NULL,
-    email_key    TEXT,
-    phone_key    TEXT,
+    -- the number's ending is an index range. Byte order ("C"), as in SQLite, whatever the
+    -- database's locale: prefix ranges and the order of results depend on it.
+    given_key    TEXT COLLATE "C" NOT NULL,
+    family_key   TEXT COLLATE "C" NOT NULL,
+    email_key    TEXT COLLATE "C",
+    phone_key    TEXT COLLATE "C",
     version      BIGINT NOT NULL,
     archived     BIGINT NOT NULL DEFAULT 0,
     created_at   TEXT NOT NULL,

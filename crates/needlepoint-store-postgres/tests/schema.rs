@@ -64,9 +64,9 @@ async fn postgres_migrates_to_the_same_tables_and_columns_as_sqlite() {
         .unwrap();
     let (base, _) = url.rsplit_once('/').unwrap();
     let pool = sqlx::PgPool::connect(&format!("{base}/{name}")).await.unwrap();
-    needlepoint_store_postgres::migrate(&pool).await.unwrap();
+    needlepoint_store_postgres::migrate(&pool, false).await.unwrap();
     // Twice is harmless: applied migrations are skipped.
-    needlepoint_store_postgres::migrate(&pool).await.unwrap();
+    needlepoint_store_postgres::migrate(&pool, false).await.unwrap();
     let rows = sqlx::query(
         "SELECT table_name, column_name FROM information_schema.columns
          WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' ORDER BY table_name, column_name",

@@ -16,27 +16,13 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use needlepoint_store::audit::{GENESIS, entry_hash};
 use needlepoint_store::{NewAuditEntry, StoreError, StoreResult};
+use needlepoint_store_sql::chain_links;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 /// The most jobs one transaction takes; more wait for the next.
 const MAX_JOBS: usize = 512;
-
-/// Numbers and hashes `entries` after the chain's last entry (`None` for an empty chain):
-/// `(seq, prev_hash, hash)` for each, in order.
-pub fn chain_links(last: Option<(i64, String)>, entries: &[NewAuditEntry]) -> Vec<(i64, String, String)> {
-    let (mut seq, mut prev) = last.unwrap_or_else(|| (0, GENESIS.to_string()));
-    entries
-        .iter()
-        .map(|entry| {
-            seq += 1;
-            let hash = entry_hash(seq, &prev, entry);
-            (seq, std::mem::replace(&mut prev, hash.clone()), hash)
-        })
-        .collect()
-}
 
 pub fn failed(error: rusqlite::Error) -> StoreError {
     StoreError::Backend(error.to_string())

@@ -9,7 +9,6 @@
 pub mod backup;
 mod group_writer;
 mod readers;
-mod rows;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -21,12 +20,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use group_writer::{GroupWriter, append_entries};
-use readers::Readers;
-use rows::{
-    Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row, consent_from_row,
-    depth_override_from_row, device_from_row, formulary_from_row, intake_from_row, licence_from_row,
-    lot_trace_from_row, room_from_row, template_from_row, user_from_row,
+use needlepoint_store_sql::rows::{
+    self, Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row,
+    consent_from_row, depth_override_from_row, device_from_row, formulary_from_row, intake_from_row,
+    licence_from_row, lot_trace_from_row, room_from_row, template_from_row, user_from_row,
 };
+use needlepoint_store_sql::{
+    CLIENT_COLUMNS, CONSENT_SELECT, chain_links, check_editable, hex_sha256, key, phone_key, prefix_end,
+};
+use readers::Readers;
 
 /// SQL assembled from constants and clamped integers only; every value goes in as a bind parameter.
 macro_rules! sql {
@@ -166,7 +168,7 @@ async fn append_chain(conn: &mut SqliteConnection, entries: &[NewAuditEntry]) ->
         None => None,
     };
     // One multi-row INSERT per chunk: a statement costs a round trip to SQLite's worker thread.
-    let links = group_writer::chain_links(last, entries);
+    let links = chain_links(last, entries);
     let rows: Vec<_> = links.iter().zip(entries).collect();
     for chunk in rows.chunks(200) {
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
@@ -258,21 +260,6 @@ fn unique_or(message: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> St
     }
 }
 
-/// Refuses a signed chart or a stale version.
-fn check_editable(record: &ChartRecord, expected_version: i64) -> StoreResult<()> {
-    if record.signed_at.is_some() {
-        return Err(StoreError::Frozen(
-            "the chart is signed and never changes: add an amendment instead".into(),
-        ));
-    }
-    if record.version != expected_version {
-        return Err(StoreError::Conflict {
-            current: record.version,
-        });
-    }
-    Ok(())
-}
-
 /// The chart as it stands inside a write, refusing a stale version or a signed chart.
 async fn guard_chart(
     conn: &mut SqliteConnection,
@@ -306,23 +293,6 @@ async fn stale_or_missing(conn: &mut SqliteConnection, id: &str) -> StoreError {
         Err(error) => backend(error),
     }
 }
-
-fn key(text: &str) -> String {
-    text.trim().to_lowercase()
-}
-
-/// The phone's digits, reversed: a search for the last digits becomes an index prefix range.
-fn phone_key(phone: &str) -> String {
-    phone.chars().rev().filter(char::is_ascii_digit).collect()
-}
-
-/// The end of a prefix range: every string that starts with `prefix` sorts below it.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
-}
-
-const CLIENT_COLUMNS: &str =
-    "id, given_name, family_name, birth_date, email, phone, version, archived, created_at, updated_at";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -1437,9 +1407,6 @@ impl Store for SqliteStore {
     }
 }
 
-const CONSENT_SELECT: &str = "SELECT c.*, t.kind, t.version AS template_version FROM consents c
-     JOIN consent_templates t ON t.id = c.template_id";
-
 impl SqliteStore {
     async fn consent(&self, id: &str) -> StoreResult<Consent> {
         let row = sqlx::query(sql!("{CONSENT_SELECT} WHERE c.id = $1"))
@@ -1451,9 +1418,4 @@ impl SqliteStore {
             .transpose()?
             .ok_or(StoreError::NotFound)
     }
-}
-
-fn hex_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(text.as_bytes()))
 }

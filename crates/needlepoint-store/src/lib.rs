@@ -26,6 +26,10 @@ pub enum StoreError {
     /// The record is signed and frozen; corrections are amendments.
     #[error("{0}")]
     Frozen(String),
+    /// Concurrent writes kept colliding (serialization failures) after every retry; nothing was
+    /// written and the same request may simply be sent again.
+    #[error("the database is busy with other writes: {0}")]
+    Busy(String),
     /// The database failed; the write did not happen.
     #[error("storage failure: {0}")]
     Backend(String),

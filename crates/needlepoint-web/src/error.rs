@@ -35,6 +35,8 @@ pub enum AppError {
     Csrf,
     #[error("the request is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    #[error("the clinic's database is busy; nothing was saved, please try again")]
+    Busy,
     #[error("something went wrong on our side; nothing was saved")]
     Internal(String),
 }
@@ -74,6 +76,7 @@ impl AppError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +93,7 @@ impl AppError {
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::Csrf => "csrf_failed",
             AppError::TooLarge { .. } => "payload_too_large",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -121,6 +125,10 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate(message) => AppError::Conflict { message },
             StoreError::Clash(clashes) => AppError::Clash { clashes },
             StoreError::Frozen(message) => AppError::Frozen { message },
+            StoreError::Busy(detail) => {
+                tracing::warn!(%detail, "write gave up after retries");
+                AppError::Busy
+            }
             StoreError::Backend(detail) => AppError::Internal(detail),
         }
     }
@@ -133,11 +141,7 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "request failed");
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let AppError::Throttled { retry_after_seconds } = self
-            && let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        set_retry_after(&self, &mut response);
         response
     }
 }
@@ -167,6 +171,20 @@ impl IntoResponse for PageError {
             // 401 with the sign-in form, so a bookmarked page leads straight to signing in.
             return (StatusCode::UNAUTHORIZED, crate::ui::login::login_form(None, "")).into_response();
         }
-        (error.status(), crate::ui::layout::error_page(&error)).into_response()
+        let mut response = (error.status(), crate::ui::layout::error_page(&error)).into_response();
+        set_retry_after(&error, &mut response);
+        response
+    }
+}
+
+/// Tells the caller when to try again: after a throttle's wait, or a second after a busy database.
+fn set_retry_after(error: &AppError, response: &mut Response) {
+    let seconds = match error {
+        AppError::Throttled { retry_after_seconds } => *retry_after_seconds,
+        AppError::Busy => 1,
+        _ => return,
+    };
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }

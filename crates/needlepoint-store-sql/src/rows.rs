@@ -1,8 +1,9 @@
-//! Turning SQLite rows into records, once for both drivers: sqlx rows inside write transactions,
-//! rusqlite rows on the read connections ([`crate::readers`]).
+//! Turning rows into records, once for every driver: sqlx rows of either engine, rusqlite rows on
+//! the SQLite read connections.
 
 use needlepoint_store::*;
 use sqlx::Row;
+use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -36,6 +37,18 @@ fn column_error(column: &str, error: impl std::fmt::Display) -> StoreError {
 }
 
 impl Columns for SqliteRow {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+    fn int(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(|e| column_error(column, e))
+    }
+}
+
+impl Columns for PgRow {
     fn text(&self, column: &str) -> StoreResult<String> {
         self.try_get(column).map_err(|e| column_error(column, e))
     }
