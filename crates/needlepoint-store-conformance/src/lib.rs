@@ -9,6 +9,7 @@ use std::sync::Arc;
 use needlepoint_store::{Store, StoreError, StoreResult};
 use needlepoint_store_postgres::scratch::ScratchDatabase;
 use needlepoint_store_postgres::{PgOptions, PgStore};
+use needlepoint_store_sql::transfer::Tables;
 use needlepoint_store_sqlite::SqliteStore;
 
 /// Where the PostgreSQL tests may create their databases.
@@ -55,6 +56,8 @@ enum Place {
 /// A fresh, migrated store and the URL that opens it (for a server process of a test's own).
 pub struct TestStore {
     pub store: Arc<dyn Store>,
+    /// The same database, table by table (for copies between engines).
+    pub tables: Arc<dyn Tables>,
     pub url: String,
     pub engine: Engine,
     /// The SQLite store itself, for tests of what only the embedded engine has.
@@ -99,6 +102,7 @@ pub async fn fresh(engine: Engine) -> StoreResult<TestStore> {
             let store = Arc::new(SqliteStore::open(&url, true).await?);
             Ok(TestStore {
                 store: store.clone(),
+                tables: store.clone(),
                 url,
                 engine,
                 sqlite: Some(store),
@@ -113,7 +117,8 @@ pub async fn fresh(engine: Engine) -> StoreResult<TestStore> {
             let url = database.url().to_string();
             let store = Arc::new(PgStore::open(&url, PgOptions::default()).await?);
             Ok(TestStore {
-                store,
+                store: store.clone(),
+                tables: store,
                 url,
                 engine,
                 sqlite: None,

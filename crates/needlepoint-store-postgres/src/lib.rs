@@ -14,6 +14,7 @@
 
 pub mod scratch;
 mod store;
+mod transfer;
 
 use std::time::Duration;
 

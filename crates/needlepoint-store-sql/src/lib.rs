@@ -2,6 +2,7 @@
 //! way: turning rows into records, the search keys, the audit chain's links, the chart guard.
 
 pub mod rows;
+pub mod transfer;
 
 use needlepoint_store::audit::{GENESIS, entry_hash};
 use needlepoint_store::{ChartRecord, NewAuditEntry, StoreError, StoreResult};

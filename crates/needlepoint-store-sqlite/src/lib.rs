@@ -9,6 +9,7 @@
 pub mod backup;
 mod group_writer;
 mod readers;
+mod transfer;
 
 use std::str::FromStr;
 use std::sync::Arc;
