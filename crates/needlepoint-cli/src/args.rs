@@ -44,13 +44,28 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Fill a data folder with synthetic clients, for benchmarks and demos at volume.
+    /// Fill a database with synthetic clients, screened intakes, plans and signed sessions, made
+    /// through the clinical engine and the store as real ones are; for benchmarks and demos at volume.
     Seed {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
         /// How many clients to add.
         #[arg(long, default_value_t = 1000)]
         clients: u32,
+        /// How many treatment sessions (booked, charted and signed) to add across them.
+        #[arg(long, default_value_t = 0)]
+        sessions: u32,
+    },
+    /// Move a whole clinic from one database to another (SQLite to PostgreSQL or back), then check
+    /// every table's rows and digest on both sides. Stop the servers first; the target must be
+    /// empty (a new SQLite file is created; a PostgreSQL database must exist).
+    Copy {
+        /// sqlite://PATH or postgres://USER@HOST/DATABASE
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// sqlite://PATH or postgres://USER@HOST/DATABASE
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
     /// Check the audit log.
     Audit {
@@ -60,8 +75,8 @@ pub enum Command {
     /// Take a consistent copy of the clinic's database while it runs, with a manifest of every
     /// table's rows and digest beside it (FILE.sums.json).
     Backup {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
         /// The backup file to create; it must not exist.
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
@@ -71,20 +86,18 @@ pub enum Command {
     Restore {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// Apply the database migrations now (the server also applies them at start).
     Migrate {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
-        #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// Check the database: SQLite's integrity and foreign-key checks, and the audit chain.
     Verify {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
 }
 
@@ -111,14 +124,32 @@ pub struct ServerArgs {
     /// A clinic's protocol folder laid over the built-in protocol.
     #[arg(long, env = "NEEDLEPOINT_PROTOCOL")]
     pub protocol: Option<PathBuf>,
+    /// Migrate without PostgreSQL's advisory lock (for PostgreSQL-compatible engines that have
+    /// none); then start one server first and the others once it has migrated.
+    #[arg(long, env = "NEEDLEPOINT_SINGLE_MIGRATOR")]
+    pub single_migrator: bool,
+}
+
+/// Which database a command works on.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Folder of the default SQLite database (`needlepoint.db`) and the clinic's files.
+    #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
+    pub data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER@HOST/DATABASE; by default the data folder's SQLite file.
+    #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Migrate without PostgreSQL's advisory lock (for engines that have none).
+    #[arg(long, env = "NEEDLEPOINT_SINGLE_MIGRATOR")]
+    pub single_migrator: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a user; the password is read from standard input.
     Add {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
         #[arg(long)]
         email: String,
         /// owner, practitioner or front_desk
@@ -134,10 +165,8 @@ pub enum UserCommand {
 pub enum AuditCommand {
     /// Verify the audit log's hash chain: an edited, inserted or deleted entry is reported.
     Verify {
-        #[arg(long, env = "NEEDLEPOINT_DATA_DIR", default_value = "./needlepoint-data")]
-        data_dir: PathBuf,
-        #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
 }
 

@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod database;
 mod error;
 mod protocol_dir;
 pub mod report;

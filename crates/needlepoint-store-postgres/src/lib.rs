@@ -12,6 +12,7 @@
 //! between servers. A commit returns once PostgreSQL has flushed its WAL (`synchronous_commit`,
 //! checked at start).
 
+pub mod backup;
 pub mod scratch;
 mod store;
 mod transfer;

@@ -11,7 +11,7 @@ use sqlx::postgres::PgRow;
 
 use crate::{PgStore, backend};
 
-fn cells(row: &PgRow, columns: &[Column]) -> StoreResult<Vec<Cell>> {
+pub(crate) fn cells(row: &PgRow, columns: &[Column]) -> StoreResult<Vec<Cell>> {
     columns
         .iter()
         .enumerate()

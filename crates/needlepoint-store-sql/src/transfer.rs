@@ -58,6 +58,16 @@ pub struct TableSum {
     pub digest: String,
 }
 
+impl TableSum {
+    pub fn new(table: &str, rows: u64, digest_total: u128) -> TableSum {
+        TableSum {
+            table: table.to_string(),
+            rows,
+            digest: format!("{digest_total:032x}"),
+        }
+    }
+}
+
 /// What an engine offers for moving data.
 #[async_trait]
 pub trait Tables: Send + Sync {
@@ -101,16 +111,13 @@ pub async fn sums(source: &dyn Tables) -> StoreResult<Vec<TableSum>> {
             total = total.wrapping_add(row_digest(&row));
             count += 1;
         }
-        sums.push(TableSum {
-            table: table.to_string(),
-            rows: count,
-            digest: format!("{total:032x}"),
-        });
+        sums.push(TableSum::new(table, count, total));
     }
     Ok(sums)
 }
 
-fn row_digest(row: &[Cell]) -> u128 {
+/// One row's share of its table's digest.
+pub fn row_digest(row: &[Cell]) -> u128 {
     let mut hasher = Sha256::new();
     for cell in row {
         match cell {

@@ -1,15 +1,23 @@
-//! `needlepoint user add` and `needlepoint audit verify`.
+//! `needlepoint user add`, `needlepoint audit verify` and `needlepoint seed`.
 
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::sync::Arc;
 
-use needlepoint_store::Store;
 use needlepoint_store::audit::verify;
 
-use super::server::{block_on, open_store};
+use super::progress::bar;
+use super::server::block_on;
+use crate::args::DatabaseArgs;
+use crate::database::{self, Location, OpenOptions};
 use crate::error::CliError;
 
-pub fn add_user(data_dir: &Path, email: &str, role: &str, out: &mut impl Write) -> Result<(), CliError> {
+fn open_options(db: &DatabaseArgs) -> OpenOptions {
+    OpenOptions {
+        single_migrator: db.single_migrator,
+    }
+}
+
+pub fn add_user(db: &DatabaseArgs, email: &str, role: &str, out: &mut impl Write) -> Result<(), CliError> {
     let mut password = String::new();
     std::io::stdin()
         .lock()
@@ -19,9 +27,10 @@ pub fn add_user(data_dir: &Path, email: &str, role: &str, out: &mut impl Write) 
             source,
         })?;
     let password = password.trim_end_matches(['\n', '\r']).to_string();
+    let location = Location::from_args(&db.data_dir, db.database_url.as_deref())?;
     let user = block_on(async {
-        let store = open_store(data_dir, None).await?;
-        needlepoint_web::create_user(&store, None, email, role, &password)
+        let opened = database::open(&location, open_options(db)).await?;
+        needlepoint_web::create_user(opened.store.as_ref(), None, email, role, &password)
             .await
             .map_err(|e| match e.body().fields.iter().next() {
                 Some((field, problem)) => CliError::Config(format!("--{field}: {problem}")),
@@ -38,21 +47,36 @@ pub fn add_user(data_dir: &Path, email: &str, role: &str, out: &mut impl Write) 
     .map_err(CliError::Output)
 }
 
-pub fn verify_audit(
-    data_dir: &Path,
-    database_url: Option<&str>,
-    out: &mut impl Write,
-) -> Result<(), CliError> {
-    let default_db = data_dir.join("needlepoint.db");
-    if database_url.is_none() && !default_db.exists() {
-        return Err(CliError::Config(format!(
-            "{}: no database here",
-            default_db.display()
-        )));
+pub fn verify_audit(db: &DatabaseArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let location = Location::from_args(&db.data_dir, db.database_url.as_deref())?;
+    if let Location::Sqlite { path, .. } = &location
+        && !path.exists()
+    {
+        return Err(CliError::Config(format!("{}: no database here", path.display())));
     }
+    verify_chain(&location, out)
+}
+
+/// Reads the whole audit chain and checks every link.
+pub fn verify_chain(location: &Location, out: &mut impl Write) -> Result<(), CliError> {
+    let location = match location {
+        // Verifying never creates a database.
+        Location::Sqlite { path, .. } => Location::Sqlite {
+            path: path.clone(),
+            create: false,
+        },
+        other => other.clone(),
+    };
     let chain = block_on(async {
-        let store = open_store(data_dir, database_url).await?;
-        store
+        let opened = database::open(
+            &location,
+            OpenOptions {
+                single_migrator: false,
+            },
+        )
+        .await?;
+        opened
+            .store
             .audit_chain()
             .await
             .map_err(|e| CliError::Server(e.to_string()))
@@ -65,87 +89,40 @@ pub fn verify_audit(
     }
 }
 
-const GIVEN: [&str; 24] = [
-    "Amelia", "Jonah", "Priya", "Chloe", "Mateo", "Grace", "Hannah", "Leo", "Sofia", "Yuki", "Olivia",
-    "Noah", "Isla", "Aisha", "Ethan", "Mei", "Lucas", "Zara", "Freya", "Daniel", "Lena", "Omar", "Ruby",
-    "Kai",
-];
-const FAMILY: [&str; 24] = [
-    "Hart",
-    "Reyes",
-    "Nair",
-    "Dubois",
-    "Silva",
-    "Okafor",
-    "Becker",
-    "Marino",
-    "Lindqvist",
-    "Tanaka",
-    "Brennan",
-    "Haddad",
-    "McLeod",
-    "Bello",
-    "Walsh",
-    "Chen",
-    "Moreau",
-    "Khan",
-    "Nilsen",
-    "Cohen",
-    "Vogel",
-    "Farouk",
-    "Thompson",
-    "Nakamura",
-];
-
-/// Synthetic clients through the store, each with its audit entry, as real ones are made.
-pub fn seed(data_dir: &Path, clients: u32, out: &mut impl Write) -> Result<(), CliError> {
+/// Synthetic clients, intakes and signed sessions through the clinical engine and the store.
+pub fn seed(db: &DatabaseArgs, clients: u32, sessions: u32, out: &mut impl Write) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    block_on(async {
-        let store = open_store(data_dir, None).await?;
-        for i in 0..clients {
-            let given = GIVEN[(i as usize) % GIVEN.len()];
-            let family = FAMILY[(i as usize / GIVEN.len()) % FAMILY.len()];
-            let fields = needlepoint_store::ClientFields {
-                given_name: given.to_string(),
-                family_name: format!("{family}{}", i / 576),
-                birth_date: format!("{}-{:02}-{:02}", 1950 + i % 55, 1 + i % 12, 1 + i % 28),
-                email: Some(format!(
-                    "{}.{}{}@example.com",
-                    given.to_lowercase(),
-                    family.to_lowercase(),
-                    i
-                )),
-                phone: Some(format!("+44 7{:09}", i)),
-            };
-            let id = uuid_like(i);
-            let audit = needlepoint_store::NewAuditEntry {
-                at: jiff::Timestamp::now().to_string(),
-                user_id: None,
-                client_id: Some(id),
-                action: "client.create".into(),
-                outcome: "ok".into(),
-                detail: "seed".into(),
-            };
-            store
-                .create_client(fields, audit)
+    let location = Location::from_args(&db.data_dir, db.database_url.as_deref())?;
+    let report = block_on(async {
+        let opened = database::open(&location, open_options(db)).await?;
+        let protocol = Arc::new(
+            needlepoint_domain::protocol::Protocol::embedded()
+                .map_err(|problems| CliError::Protocol { problems })?,
+        );
+        let state =
+            needlepoint_web::AppState::start(opened.store, protocol, needlepoint_web::WebConfig::default())
                 .await
                 .map_err(|e| CliError::Server(e.to_string()))?;
-            if (i + 1) % 10_000 == 0 {
-                eprintln!("seeded {} clients", i + 1);
-            }
-        }
-        Ok::<(), CliError>(())
+        let progress = bar(u64::from(clients) + u64::from(sessions), "records");
+        let report =
+            needlepoint_web::demo::volume::seed(&state, u64::from(clients), u64::from(sessions), &|n| {
+                progress.inc(n)
+            })
+            .await
+            .map_err(|e| match e.body().fields.iter().next() {
+                Some((field, problem)) => CliError::Config(format!("--{field}: {problem}")),
+                None => CliError::Server(e.to_string()),
+            });
+        progress.finish_and_clear();
+        report
     })??;
     writeln!(
         out,
-        "seeded {clients} clients in {:.1} s",
+        "seeded {} clients ({} with a plan that allows treatment) and {} signed sessions in {:.1} s",
+        report.clients,
+        report.treatable,
+        report.sessions,
         started.elapsed().as_secs_f64()
     )
     .map_err(CliError::Output)
-}
-
-/// Distinct ids without a UUID dependency here: time-ordered, unique per run and index.
-fn uuid_like(i: u32) -> String {
-    let now = jiff::Timestamp::now().as_nanosecond();
-    format!("{:016x}-seed-{:08x}", now as u64, i)
 }

@@ -2,7 +2,9 @@
 
 mod admin;
 mod backup;
+mod copy;
 mod plan;
+mod progress;
 mod protocol;
 mod server;
 
@@ -27,26 +29,24 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::User {
             command:
                 UserCommand::Add {
-                    data_dir,
+                    db,
                     email,
                     role,
                     password_stdin: _,
                 },
-        } => admin::add_user(&data_dir, &email, &role, out),
-        Command::Seed { data_dir, clients } => admin::seed(&data_dir, clients, out),
+        } => admin::add_user(&db, &email, &role, out),
+        Command::Seed {
+            db,
+            clients,
+            sessions,
+        } => admin::seed(&db, clients, sessions, out),
+        Command::Copy { from, to } => copy::copy(&from, &to, out),
         Command::Audit {
-            command:
-                AuditCommand::Verify {
-                    data_dir,
-                    database_url,
-                },
-        } => admin::verify_audit(&data_dir, database_url.as_deref(), out),
-        Command::Backup { data_dir, to } => backup::backup(&data_dir, &to, out),
-        Command::Restore { from, data_dir } => backup::restore(&from, &data_dir, out),
-        Command::Verify { data_dir } => backup::verify(&data_dir, out),
-        Command::Migrate {
-            data_dir,
-            database_url,
-        } => backup::migrate(&data_dir, database_url.as_deref(), out),
+            command: AuditCommand::Verify { db },
+        } => admin::verify_audit(&db, out),
+        Command::Backup { db, to } => backup::backup(&db, &to, out),
+        Command::Restore { from, db } => backup::restore(&from, &db, out),
+        Command::Verify { db } => backup::verify(&db, out),
+        Command::Migrate { db } => backup::migrate(&db, out),
     }
 }

@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use needlepoint_store::Store;
-use needlepoint_store_sqlite::SqliteStore;
 use needlepoint_web::{AppState, WebConfig};
 use serde::Deserialize;
 
 use crate::args::ServerArgs;
+use crate::database::{self, Location, OpenOptions};
 use crate::error::CliError;
 use crate::protocol_dir;
 
@@ -33,6 +33,7 @@ pub struct Settings {
     pub clinic_name: String,
     pub clinic_phone: Option<String>,
     pub protocol: Option<PathBuf>,
+    pub single_migrator: bool,
 }
 
 fn read_file_settings(path: &Path) -> Result<FileSettings, CliError> {
@@ -70,33 +71,8 @@ pub fn settings(args: ServerArgs) -> Result<Settings, CliError> {
         clinic_name: file.clinic_name.unwrap_or_else(|| "Needlepoint clinic".into()),
         clinic_phone: file.clinic_phone,
         protocol: args.protocol.or(file.protocol),
+        single_migrator: args.single_migrator,
     })
-}
-
-/// Opens the store the URL names. The default (an SQLite file in the data folder) is created on
-/// first start; an explicit URL must name an existing database, so a typo never starts an empty
-/// clinic.
-pub async fn open_store(data_dir: &Path, database_url: Option<&str>) -> Result<SqliteStore, CliError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| CliError::Write {
-        path: data_dir.to_path_buf(),
-        source,
-    })?;
-    let (url, create) = match database_url {
-        None => (
-            format!("sqlite://{}", data_dir.join("needlepoint.db").display()),
-            true,
-        ),
-        Some(url) if url.starts_with("sqlite:") => (url.to_string(), false),
-        Some(url) => {
-            let scheme = url.split_once("://").map_or(url, |(s, _)| s);
-            return Err(CliError::Config(format!(
-                "--database-url: unsupported scheme `{scheme}`; expected sqlite://PATH (PostgreSQL support is planned)"
-            )));
-        }
-    };
-    SqliteStore::open(&url, create)
-        .await
-        .map_err(|e| CliError::Server(e.to_string()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -158,8 +134,12 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
 
 async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
     let protocol = protocol_dir::load(settings.protocol.as_deref())?;
-    let store: Arc<dyn Store> =
-        Arc::new(open_store(&settings.data_dir, settings.database_url.as_deref()).await?);
+    let location = Location::from_args(&settings.data_dir, settings.database_url.as_deref())?;
+    let options = OpenOptions {
+        single_migrator: settings.single_migrator,
+    };
+    let store: Arc<dyn Store> = database::open(&location, options).await?.store;
+    tracing::info!(database = %location.describe(), "database open");
     let config = WebConfig {
         secure_cookies: settings.secure_cookies,
         clinic_name: settings.clinic_name,
@@ -232,6 +212,7 @@ pub fn demo(listen: &str) -> Result<(), CliError> {
         clinic_name: "Needlepoint demo clinic".into(),
         clinic_phone: Some("020 7946 0000".into()),
         protocol: None,
+        single_migrator: false,
     };
     runtime()?.block_on(run(settings, true))
 }

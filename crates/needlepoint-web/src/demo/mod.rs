@@ -12,6 +12,7 @@ use crate::usecases::consents::SignInput;
 use crate::usecases::{clients, consents, intakes, users};
 
 mod treatment_day;
+pub mod volume;
 
 /// The demo's password for every user. Demo data only.
 pub const DEMO_PASSWORD: &str = "needlepoint-demo";

@@ -381,7 +381,8 @@ pub async fn cosign(
     view(state, record, chart).await
 }
 
-fn lots(chart: &Chart) -> Vec<LotUse> {
+/// Every lot a chart used, as the signature records them for recalls.
+pub fn lots(chart: &Chart) -> Vec<LotUse> {
     let mut lots = Vec::new();
     if let Some(c) = &chart.cartridge {
         lots.push(LotUse {
