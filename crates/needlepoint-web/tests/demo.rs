@@ -5,21 +5,15 @@
 use std::sync::Arc;
 
 use needlepoint_domain::protocol::Protocol;
-use needlepoint_store::{AppointmentFilter, AppointmentStatus, AuditFilter, ClientQuery, Store};
-use needlepoint_store_sqlite::SqliteStore;
+use needlepoint_store::{AppointmentFilter, AppointmentStatus, AuditFilter, ClientQuery};
 use needlepoint_web::{AppState, WebConfig};
 
 #[tokio::test]
 async fn the_demo_has_clients_in_every_state_and_a_treatment_day() {
-    let dir = std::env::temp_dir().join(format!("needlepoint-demo-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Arc::new(
-        SqliteStore::open(&format!("sqlite://{}", dir.join("demo.db").display()), true)
-            .await
-            .unwrap(),
-    );
+    let db = needlepoint_store_conformance::fresh_from_env().await.unwrap();
+    let store = db.store.clone();
     let state = AppState::start(
-        store.clone() as Arc<dyn Store>,
+        store.clone(),
         Arc::new(Protocol::embedded().unwrap()),
         WebConfig::default(),
     )
@@ -88,5 +82,4 @@ async fn the_demo_has_clients_in_every_state_and_a_treatment_day() {
         audit.iter().any(|e| e.action == "chart.sign"),
         "the signature is audited"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

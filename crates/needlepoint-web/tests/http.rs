@@ -73,10 +73,7 @@ async fn signing_in_sets_a_hardened_session_cookie_and_signing_out_ends_it() {
         .unwrap()
         .1
         .to_string();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_all(app.store.pool())
-        .await
-        .unwrap();
+    let stored = app.db.texts("SELECT token_hash FROM sessions").await.unwrap();
     assert!(!stored.is_empty() && !stored.contains(&token));
 
     assert_eq!(
@@ -191,11 +188,11 @@ async fn every_route_needs_a_session_and_checks_the_role() {
     }
     assert!(checked >= 35, "walked {checked} routes");
     // Refusals are audited.
-    let denied: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'access' AND outcome = 'denied'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let denied = app
+        .db
+        .number("SELECT count(*) FROM audit_log WHERE action = 'access' AND outcome = 'denied'")
+        .await
+        .unwrap();
     assert!(denied > 10);
 }
 
@@ -362,21 +359,10 @@ async fn bad_client_input_names_each_field() {
     let body: Value = huge.json().await.unwrap();
     assert_eq!(body["error"], "payload_too_large");
     assert_eq!(
-        app.store.count_clients_for_test().await,
+        app.store.count_clients().await.unwrap(),
         0,
         "nothing half-written"
     );
-}
-
-trait CountForTest {
-    async fn count_clients_for_test(&self) -> i64;
-}
-
-impl CountForTest for needlepoint_store_sqlite::SqliteStore {
-    async fn count_clients_for_test(&self) -> i64 {
-        use needlepoint_store::Store;
-        self.count_clients().await.unwrap()
-    }
 }
 
 #[tokio::test]
@@ -688,8 +674,8 @@ async fn the_audit_chain_records_reads_and_writes_and_detects_tampering() {
     assert_eq!(verified["valid"], true, "{verified}");
     assert!(verified["entries"].as_u64().unwrap() >= 5);
 
-    sqlx::query("UPDATE audit_log SET outcome = 'ok' , detail = 'edited' WHERE seq = 3")
-        .execute(app.store.pool())
+    app.db
+        .execute("UPDATE audit_log SET outcome = 'ok' , detail = 'edited' WHERE seq = 3")
         .await
         .unwrap();
     let verified: Value = owner
@@ -712,8 +698,8 @@ async fn a_deleted_audit_entry_is_detected() {
     let app = spawn().await;
     let owner = app.signed_in("owner").await;
     app.new_client(&owner).await;
-    sqlx::query("DELETE FROM audit_log WHERE seq = 2")
-        .execute(app.store.pool())
+    app.db
+        .execute("DELETE FROM audit_log WHERE seq = 2")
         .await
         .unwrap();
     let verified: Value = owner

@@ -1,4 +1,5 @@
-//! Starts the real server on a random port over a fresh SQLite file, and signs people in.
+//! Starts the real server on a random port over a fresh database (SQLite, or PostgreSQL when
+//! `NEEDLEPOINT_TEST_ENGINE=postgres`), and signs people in.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: a panic is a failing test
 
 pub mod clinic;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 
 use needlepoint_domain::protocol::Protocol;
 use needlepoint_store::Store;
-use needlepoint_store_sqlite::SqliteStore;
+use needlepoint_store_conformance::{TestStore, fresh_from_env};
 use needlepoint_web::{AppState, WebConfig};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -16,14 +17,9 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
     pub base: String,
-    pub store: Arc<SqliteStore>,
-    pub dir: std::path::PathBuf,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    pub store: Arc<dyn Store>,
+    /// The database beneath, for tests that look at or tamper with what is stored.
+    pub db: TestStore,
 }
 
 pub async fn spawn() -> TestApp {
@@ -31,14 +27,10 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(config: WebConfig) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("needlepoint-http-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}", dir.join("test.db").display());
-    let store = Arc::new(SqliteStore::open(&url, true).await.unwrap());
+    let db = fresh_from_env().await.unwrap();
+    let store = db.store.clone();
     let protocol = Arc::new(Protocol::embedded().unwrap());
-    let state = AppState::start(store.clone() as Arc<dyn Store>, protocol, config)
-        .await
-        .unwrap();
+    let state = AppState::start(store.clone(), protocol, config).await.unwrap();
     for (email, role) in [
         ("owner@test.clinic", "owner"),
         ("practitioner@test.clinic", "practitioner"),
@@ -54,7 +46,7 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
     TestApp {
         base: format!("http://{address}"),
         store,
-        dir,
+        db,
     }
 }
 
