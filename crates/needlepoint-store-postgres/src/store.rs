@@ -17,7 +17,9 @@ use crate::{MAX_ATTEMPTS, PgStore, backend, backoff};
 
 /// Runs `$body` inside a serializable transaction bound to `$tx` and commits it; when the
 /// transaction collided with another server's write (or its commit did), all of it runs again.
-/// `?` and `return Err(..)` inside the body abandon the transaction (rolled back on drop).
+/// `?` and `return Err(..)` inside the body abandon the transaction, which is rolled back there and
+/// then: left to a dropped handle, the rollback would wait for the connection's next use, and the
+/// locks it holds would stall the retry.
 macro_rules! in_transaction {
     ($store:expr, |$tx:ident| $body:block) => {{
         let _turn = $store.writes.lock().await;
@@ -26,9 +28,19 @@ macro_rules! in_transaction {
             attempt += 1;
             let outcome = async {
                 let mut $tx = $store.begin().await?;
-                let value = $body;
-                $tx.commit().await.map_err(backend)?;
-                Ok::<_, StoreError>(value)
+                let done = async { Ok::<_, StoreError>($body) }.await;
+                match done {
+                    Ok(value) => {
+                        $tx.commit().await.map_err(backend)?;
+                        Ok(value)
+                    }
+                    Err(error) => {
+                        if let Err(rollback) = $tx.rollback().await {
+                            tracing::warn!(%rollback, "rolling back an abandoned write failed");
+                        }
+                        Err(error)
+                    }
+                }
             }
             .await;
             match outcome {

@@ -1,45 +1,21 @@
 //! Crash safety: the server is killed with SIGKILL at random moments while clients write, then
 //! restarted. Every write that was answered 2xx must be there afterwards, and the database and
-//! the audit chain must verify. Runs until at least 2,000 writes were acknowledged.
+//! the audit chain must verify. Runs until at least 2,000 writes were acknowledged, on SQLite
+//! and (when `NEEDLEPOINT_TEST_PG_URL` is set) on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{add_user, needlepoint};
+use common::Place;
 
 const PASSWORD: &str = "a long enough password";
 const WRITERS: usize = 8;
 const TARGET: usize = 2_000;
-
-/// Starts the server and returns it with its address.
-fn serve(dir: &Path) -> (Child, String) {
-    let mut child = needlepoint()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap() > 0 {
-        if line.contains("listening on") {
-            let address = line.trim().rsplit(' ').next().unwrap().to_string();
-            return (child, address);
-        }
-        line.clear();
-    }
-    drop_server(child);
-    panic!("the server did not start");
-}
 
 /// A small deterministic generator for the kill moments (no dependency for ten lines).
 struct Moments(u64);
@@ -55,10 +31,21 @@ impl Moments {
 }
 
 #[test]
-fn sigkill_at_random_moments_loses_no_acknowledged_write() {
-    let dir = std::env::temp_dir().join(format!("needlepoint-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    add_user(&dir, "desk@clinic.test", "front_desk", PASSWORD);
+fn sigkill_at_random_moments_loses_no_acknowledged_write_on_sqlite() {
+    if let Some(place) = Place::new("crash-sqlite", false) {
+        sigkill_at_random_moments(&place);
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_no_acknowledged_write_on_postgres() {
+    if let Some(place) = Place::new("crash-postgres", true) {
+        sigkill_at_random_moments(&place);
+    }
+}
+
+fn sigkill_at_random_moments(place: &Place) {
+    place.add_user("desk@clinic.test", "front_desk", PASSWORD);
 
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -76,7 +63,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
             acknowledged.lock().unwrap().len()
         );
         rounds += 1;
-        let (mut server, address) = serve(&dir);
+        let (mut server, address) = place.serve();
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {
@@ -126,37 +113,24 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
     }
 
     // After the last kill: every acknowledged client is in the database.
-    let db: PathBuf = dir.join("needlepoint.db");
-    let (server, _) = serve(&dir); // a restart recovers the WAL
+    let (server, _) = place.serve(); // a restart recovers (SQLite: the WAL)
     drop_server(server);
-    let conn =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let mut statement = conn.prepare("SELECT 1 FROM clients WHERE id = ?1").unwrap();
+    let stored = place.client_ids();
     let acknowledged = acknowledged.lock().unwrap();
-    let missing: Vec<&String> = acknowledged
-        .iter()
-        .filter(|id| !statement.exists([id.as_str()]).unwrap())
-        .collect();
+    let missing: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
     println!(
-        "{} acknowledged writes over {rounds} kills; {} missing",
+        "{}: {} acknowledged writes over {rounds} kills; {} missing",
+        if place.is_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         acknowledged.len(),
         missing.len()
     );
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    drop(statement);
-    drop(conn);
-    let verify = needlepoint()
-        .args(["verify", "--data-dir"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&verify.stdout);
-    assert!(
-        verify.status.success() && text.contains("chain intact"),
-        "{text}{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    let (ok, text) = place.run(&["verify"]);
+    assert!(ok && text.contains("chain intact"), "{text}");
 }
 
 fn drop_server(mut server: Child) {
