@@ -3,6 +3,7 @@
 //! conformance story tests them all.
 
 pub mod audit;
+pub mod files;
 mod records;
 
 pub use records::*;

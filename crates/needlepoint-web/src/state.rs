@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use needlepoint_domain::protocol::Protocol;
+use needlepoint_store::files::{FileStore, NoFileStorage};
 use needlepoint_store::{Store, StoreError};
 
 use crate::audit_sink::AuditSink;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub protocol: Arc<Protocol>,
     pub audit: AuditSink,
     pub config: Arc<WebConfig>,
+    /// Photos and other files; none until the server is given a place for them.
+    pub files: Arc<dyn FileStore>,
     pub(crate) throttle: Arc<LoginThrottle>,
     pub(crate) sessions: Arc<crate::auth::session_cache::SessionCache>,
 }
@@ -59,8 +62,15 @@ impl AppState {
             store,
             protocol,
             config: Arc::new(config),
+            files: Arc::new(NoFileStorage),
             throttle: Arc::new(LoginThrottle::default()),
             sessions: Arc::new(crate::auth::session_cache::SessionCache::default()),
         })
+    }
+
+    /// Keeps the clinic's files in `files`.
+    pub fn with_files(mut self, files: Arc<dyn FileStore>) -> AppState {
+        self.files = files;
+        self
     }
 }

@@ -20,7 +20,10 @@ fn seed_makes_screened_clients_and_signed_sessions_and_copy_moves_them_to_postgr
     sqlite.add_user("desk@clinic.test", "front_desk", PASSWORD);
     let (ok, text) = sqlite.run(&["seed", "--clients", "60", "--sessions", "90"]);
     assert!(ok, "{text}");
-    assert!(text.contains("seeded 60 clients") && text.contains("90 signed sessions"), "{text}");
+    assert!(
+        text.contains("seeded 60 clients") && text.contains("90 signed sessions"),
+        "{text}"
+    );
     let (ok, text) = sqlite.run(&["verify"]);
     assert!(ok && text.contains("chain intact"), "{text}");
     let seeded = sqlite.client_ids();
@@ -31,11 +34,22 @@ fn seed_makes_screened_clients_and_signed_sessions_and_copy_moves_them_to_postgr
     };
     let from = format!("sqlite://{}", sqlite.dir.join("needlepoint.db").display());
     let to = postgres.database_url.clone().unwrap();
-    let out = needlepoint().args(["copy", "--from", &from, "--to", &to]).output().unwrap();
+    let out = needlepoint()
+        .args(["copy", "--from", &from, "--to", &to])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("every table matches"), "{text}");
-    assert!(text.lines().any(|l| l.contains("charts") && l.contains(" 90 rows")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("charts") && l.contains(" 90 rows")),
+        "{text}"
+    );
     assert_eq!(postgres.client_ids(), seeded);
 
     // The clinic keeps working on PostgreSQL: the same staff sign in, read and write.
@@ -69,17 +83,31 @@ fn seed_makes_screened_clients_and_signed_sessions_and_copy_moves_them_to_postgr
     // And back to a new SQLite file, with the client made on PostgreSQL.
     let back = sqlite.dir.join("back.db");
     let out = needlepoint()
-        .args(["copy", "--from", &to, "--to", &format!("sqlite://{}", back.display())])
+        .args([
+            "copy",
+            "--from",
+            &to,
+            "--to",
+            &format!("sqlite://{}", back.display()),
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = needlepoint()
-        .args(["audit", "verify", "--database-url", &format!("sqlite://{}", back.display())])
+        .args([
+            "audit",
+            "verify",
+            "--database-url",
+            &format!("sqlite://{}", back.display()),
+        ])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("chain intact"));
     // Copying into a database that holds a clinic is refused.
-    let again = needlepoint().args(["copy", "--from", &from, "--to", &to]).output().unwrap();
+    let again = needlepoint()
+        .args(["copy", "--from", &from, "--to", &to])
+        .output()
+        .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     assert!(made["id"].is_string());
@@ -108,7 +136,9 @@ fn a_postgres_backup_restores_into_a_new_database_and_a_changed_one_is_refused()
 
     // A manifest that no longer matches the file is caught after the restore.
     let manifest = source.dir.join("clinic.dump.sums.json");
-    let edited = std::fs::read_to_string(&manifest).unwrap().replacen("\"rows\": 30", "\"rows\": 31", 1);
+    let edited = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replacen("\"rows\": 30", "\"rows\": 31", 1);
     std::fs::write(&manifest, edited).unwrap();
     let third = Place::new("pg-backup-third", true).unwrap();
     let (ok, text) = third.run(&["restore", "--from", file.to_str().unwrap()]);
@@ -136,4 +166,31 @@ fn an_unknown_scheme_is_refused_by_every_database_command() {
         );
     }
     drop(place);
+}
+
+#[test]
+fn verify_hashes_every_stored_file_again() {
+    use needlepoint_store::files::FileStore;
+    let place = Place::new("engines-files", false).unwrap();
+    let (ok, text) = place.run(&["migrate"]);
+    assert!(ok, "{text}");
+    let files = needlepoint_files::LocalFiles::open(place.dir.join("files")).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stored = runtime.block_on(files.put(b"a before photo".to_vec())).unwrap();
+    let (ok, text) = place.run(&["verify"]);
+    assert!(
+        ok && text.contains("files: 1 (14 bytes), every one matches"),
+        "{text}"
+    );
+    let path = place
+        .dir
+        .join("files")
+        .join(&stored.address[..2])
+        .join(&stored.address[2..]);
+    std::fs::write(path, b"an edited photo").unwrap();
+    let (ok, text) = place.run(&["verify"]);
+    assert!(!ok && text.contains(&stored.address), "{text}");
 }

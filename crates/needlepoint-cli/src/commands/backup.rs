@@ -142,7 +142,31 @@ pub fn verify(db: &DatabaseArgs, out: &mut impl Write) -> Result<(), CliError> {
             print_sums(out, transfer_sums(&sums))?;
         }
     }
+    verify_files(&db.data_dir.join("files"), out)?;
     verify_chain(&location, out)
+}
+
+/// Hashes every stored file again: each must still match its address.
+fn verify_files(folder: &Path, out: &mut impl Write) -> Result<(), CliError> {
+    use needlepoint_store::files::FileStore;
+    if !folder.exists() {
+        return writeln!(out, "files: none stored in {}", folder.display()).map_err(CliError::Output);
+    }
+    let files = needlepoint_files::LocalFiles::open(folder).map_err(server_error)?;
+    let check = block_on(files.check())?.map_err(server_error)?;
+    if !check.damaged.is_empty() {
+        return Err(CliError::Server(format!(
+            "{} file(s) no longer match their checksums: {}",
+            check.damaged.len(),
+            check.damaged.join(", ")
+        )));
+    }
+    writeln!(
+        out,
+        "files: {} ({} bytes), every one matches its checksum",
+        check.files, check.bytes
+    )
+    .map_err(CliError::Output)
 }
 
 pub fn migrate(db: &DatabaseArgs, out: &mut impl Write) -> Result<(), CliError> {

@@ -146,9 +146,12 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         clinic_phone: settings.clinic_phone,
         ..WebConfig::default()
     };
+    let files = needlepoint_files::LocalFiles::open(settings.data_dir.join("files"))
+        .map_err(|e| CliError::Server(e.to_string()))?;
     let state = AppState::start(store.clone(), Arc::new(protocol), config)
         .await
-        .map_err(|e| CliError::Server(e.to_string()))?;
+        .map_err(|e| CliError::Server(e.to_string()))?
+        .with_files(Arc::new(files));
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| CliError::Server(format!("cannot listen on {}: {e}", settings.listen)))?;
