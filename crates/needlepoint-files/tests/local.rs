@@ -35,7 +35,10 @@ async fn files_are_stored_once_by_content_read_back_and_checked() {
     // A file changed on disk no longer matches its address.
     let path = dir.join(&stored.address[..2]).join(&stored.address[2..]);
     std::fs::write(&path, b"tampered").unwrap();
-    assert_eq!(files.check().await.unwrap().damaged, [stored.address.clone()]);
+    assert_eq!(
+        files.check().await.unwrap().damaged,
+        std::slice::from_ref(&stored.address)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
