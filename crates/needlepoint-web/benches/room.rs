@@ -1,12 +1,16 @@
-//! Issue 4's speed goals at a million charted sessions, against the real server (release build)
-//! on a random port over an SQLite file:
+//! The speed goals of issues 4 and 5 at 100,000 clients and a million charted sessions, against
+//! the real server (in this process, release build) on a random port, on each engine:
+//! - client search p95, a client's page p95, authenticated reads at 64 connections;
 //! - lot look-up p95 (`GET /api/v1/lots/{lot}`);
 //! - a client's chart history in a number of SQL statements that does not grow with the number
 //!   of sessions (`GET /api/v1/clients/{id}/charts`, statements counted from sqlx's own log);
-//! - saving a chart at 16 concurrent writers, p99 (`PUT /api/v1/charts/{id}`, every save durable).
+//! - saving a chart at 16 concurrent writers (`PUT /api/v1/charts/{id}`, every save durable);
+//! - on PostgreSQL, first `copy` of the whole clinic from the seeded SQLite file (rows/s);
+//! - the disk's fsync latency, beside the write figures.
 //!
 //! Run: `cargo bench -p needlepoint-web --bench room` (SESSIONS=1000000 by default; seeding takes a
-//! few minutes). Results go to BENCHMARKS.md by hand, with the machine.
+//! few minutes). PostgreSQL runs too when NEEDLEPOINT_TEST_PG_URL names a server (a scratch
+//! database is made and dropped). Results go to BENCHMARKS.md by hand, with the machine.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench that cannot run should stop loudly
 
 use std::sync::Arc;
@@ -140,14 +144,94 @@ fn main() {
     runtime.block_on(run(sessions));
 }
 
+/// What the measurements need from the seeding.
+struct Seeded {
+    clients: usize,
+    sessions: usize,
+    /// Charts checked in and open, one per writer.
+    open: Vec<String>,
+}
+
 async fn run(sessions: usize) {
     let dir = std::env::temp_dir().join(format!("needlepoint-bench-room-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
+    fsync_latency(&dir);
     let store = Arc::new(
         SqliteStore::open(&format!("sqlite://{}", dir.join("bench.db").display()), true)
             .await
             .unwrap(),
     );
+    let seeded = seed(&store, sessions).await;
+    measure("SQLite", store.clone(), Some(store.clone()), &seeded).await;
+    let size = std::fs::metadata(dir.join("bench.db"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!("SQLite database file: {:.0} MiB", size as f64 / 1048576.0);
+    match std::env::var("NEEDLEPOINT_TEST_PG_URL") {
+        Ok(server) => {
+            let scratch = needlepoint_store_postgres::scratch::ScratchDatabase::create(&server)
+                .await
+                .unwrap();
+            let pg = Arc::new(
+                needlepoint_store_postgres::PgStore::open(
+                    scratch.url(),
+                    needlepoint_store_postgres::PgOptions::default(),
+                )
+                .await
+                .unwrap(),
+            );
+            let started = Instant::now();
+            let sums = needlepoint_store_sql::transfer::copy(store.as_ref(), pg.as_ref(), &mut Quiet)
+                .await
+                .unwrap();
+            let rows: u64 = sums.iter().map(|s| s.rows).sum();
+            let took = started.elapsed().as_secs_f64();
+            println!(
+                "copy SQLite → PostgreSQL: {rows} rows in {took:.1} s ({:.0} rows/s), every table checked",
+                rows as f64 / took
+            );
+            sqlx::query("ANALYZE").execute(pg.pool()).await.unwrap();
+            measure("PostgreSQL", pg, None, &seeded).await;
+        }
+        Err(_) => println!("PostgreSQL skipped: set NEEDLEPOINT_TEST_PG_URL to measure it too"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The copy's progress is not shown in a benchmark.
+struct Quiet;
+
+impl needlepoint_store_sql::transfer::Progress for Quiet {
+    fn start(&mut self, _: u64) {}
+    fn copied(&mut self, _: &str, _: u64) {}
+    fn verifying(&mut self) {}
+}
+
+/// Writes 4 KiB and waits for the disk (fdatasync), 1,000 times: the floor under every durable write.
+fn fsync_latency(dir: &std::path::Path) {
+    use std::io::Write;
+    let path = dir.join("fsync-probe");
+    let mut file = std::fs::File::create(&path).unwrap();
+    let block = [7u8; 4096];
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    for _ in 0..1000 {
+        let t = Instant::now();
+        file.write_all(&block).unwrap();
+        file.sync_data().unwrap();
+        samples.push(t.elapsed());
+    }
+    report(
+        "fsync latency (4 KiB write + fdatasync)",
+        samples,
+        started.elapsed(),
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+/// Seeds the SQLite store: staff and rooms through the API, then clients, intakes and signed
+/// sessions straight into the tables.
+async fn seed(store: &Arc<SqliteStore>, sessions: usize) -> Seeded {
     let state = AppState::start(
         store.clone() as Arc<dyn Store>,
         Arc::new(Protocol::embedded().unwrap()),
@@ -263,7 +347,7 @@ async fn run(sessions: usize) {
                 json!(format!("given{c}")),
                 json!(format!("family{c}")),
                 json!(format!("c{c}@example.com")),
-                json!(format!("{c:05}9007744").chars().rev().collect::<String>()),
+                json!(format!("4477009{c:05}").chars().rev().collect::<String>()),
                 json!(1),
                 json!(0),
                 json!(now),
@@ -354,55 +438,8 @@ async fn run(sessions: usize) {
         started.elapsed().as_secs_f64()
     );
 
-    // 1. Lot look-up: cartridge lots (50 sessions each) and glide lots (500 each), one at a time.
-    for (kind, prefix, lots_count) in [("cartridge", "C", sessions / 50), ("glide", "G", sessions / 500)] {
-        let mut samples = Vec::new();
-        let started = Instant::now();
-        for i in 0..1000usize {
-            let lot = format!("{prefix}-{}", (i * 7919) % lots_count.max(1));
-            let t = Instant::now();
-            let body = ok(http
-                .get(format!("{base}/api/v1/lots/{lot}"))
-                .send()
-                .await
-                .unwrap())
-            .await;
-            samples.push(t.elapsed());
-            assert!(!body.as_array().unwrap().is_empty(), "{lot} has uses");
-        }
-        report(
-            &format!(
-                "lot look-up, {kind} lots ({} uses each)",
-                if kind == "glide" { 500 } else { 50 }
-            ),
-            samples,
-            started.elapsed(),
-        );
-    }
-
-    // 2. A client's chart history: statements for a client with 10 sessions, then 510.
+    // Client 0 gets 500 sessions more, for the history test (client 1 keeps its 10).
     let busy_client = "bench-client-0000000";
-    let statements_for = |client: String| {
-        let http = http.clone();
-        let base = base.clone();
-        let store = store.clone();
-        async move {
-            tokio::time::sleep(Duration::from_millis(100)).await; // let earlier audit batches land
-            let count = || STATEMENTS.load(Ordering::SeqCst) as u64 + store.read_statements();
-            let before = count();
-            let t = Instant::now();
-            let body = ok(http
-                .get(format!("{base}/api/v1/clients/{client}/charts"))
-                .send()
-                .await
-                .unwrap())
-            .await;
-            let took = t.elapsed();
-            tokio::time::sleep(Duration::from_millis(100)).await; // and this request's audit batch
-            (count() - before, body.as_array().unwrap().len(), took)
-        }
-    };
-    let (small, small_rows, small_time) = statements_for(busy_client.to_string()).await;
     let mut extra = (Vec::new(), Vec::new());
     for k in 0..500usize {
         let s = sessions + k;
@@ -438,18 +475,7 @@ async fn run(sessions: usize) {
     }
     bulk(pool, "appointments", APPOINTMENT_COLUMNS, extra.0).await;
     bulk(pool, "charts", SIGNED_CHART_COLUMNS, extra.1).await;
-    let (large, large_rows, large_time) = statements_for(busy_client.to_string()).await;
-    println!(
-        "chart history: {small} SQL statements for {small_rows} sessions ({:.1} ms), {large} for {large_rows} sessions ({:.1} ms)",
-        small_time.as_secs_f64() * 1000.0,
-        large_time.as_secs_f64() * 1000.0
-    );
-    assert_eq!(
-        small, large,
-        "the statement count must not grow with the sessions"
-    );
-
-    // 3. Chart saves, 16 writers, each on its own open chart, for 15 seconds.
+    // Sixteen open charts, one per writer of the save test.
     let mut open = Vec::new();
     for w in 0..16usize {
         // Clients of their own, away from the history test's client 0, whatever the size.
@@ -499,24 +525,193 @@ async fn run(sessions: usize) {
         .await;
         open.push(chart);
     }
-    // Twice: tablets at a human pace (each saves a field every 250 ms, faster than anyone types
-    // and taps), then writers saving back to back (the server's ceiling).
+    Seeded {
+        clients,
+        sessions,
+        open,
+    }
+}
+
+/// Every measurement, against a server of its own over `store`.
+async fn measure(engine: &str, store: Arc<dyn Store>, sqlite: Option<Arc<SqliteStore>>, seeded: &Seeded) {
+    println!("== {engine}");
+    let state = AppState::start(
+        store.clone(),
+        Arc::new(Protocol::embedded().unwrap()),
+        WebConfig::default(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(needlepoint_web::serve(listener, state, std::future::pending()));
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let signed_in = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({ "email": "owner@bench.test", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success());
+    let ok = |r: reqwest::Response| async move {
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert!(status.is_success(), "{status}: {text}");
+        text
+    };
+    let clients = seeded.clients;
+
+    // Client search, one at a time: by family name prefix, by two names, by the phone's ending.
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    for i in 0..1000usize {
+        let c = (i * 7919) % clients;
+        let query = match i % 3 {
+            0 => format!("family{}", c / 10),
+            1 => format!("given{c} family{c}"),
+            _ => format!("9{c:05}"),
+        };
+        let t = Instant::now();
+        let body = ok(http
+            .get(format!("{base}/api/v1/clients"))
+            .query(&[("q", &query)])
+            .send()
+            .await
+            .unwrap())
+        .await;
+        samples.push(t.elapsed());
+        assert!(body.contains("bench-client-"), "{query} finds someone");
+    }
+    report(&format!("{engine}: client search"), samples, started.elapsed());
+
+    // A client's page (HTML: details, intakes, sessions, consents), one at a time.
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    for i in 0..1000usize {
+        let c = 2 + (i * 7919) % (clients - 2);
+        let t = Instant::now();
+        ok(http
+            .get(format!("{base}/clients/bench-client-{c:07}"))
+            .send()
+            .await
+            .unwrap())
+        .await;
+        samples.push(t.elapsed());
+    }
+    report(&format!("{engine}: a client's page"), samples, started.elapsed());
+
+    // Authenticated reads at 64 connections for 10 s (every read audited).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let started = Instant::now();
+    let readers: Vec<_> = (0..64usize)
+        .map(|r| {
+            let (http, base) = (http.clone(), base.clone());
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                let mut n = r;
+                while Instant::now() < deadline {
+                    n = (n + 7919) % clients;
+                    let t = Instant::now();
+                    let response = http
+                        .get(format!("{base}/api/v1/clients/bench-client-{n:07}"))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    response.bytes().await.unwrap();
+                    samples.push(t.elapsed());
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for reader in readers {
+        samples.extend(reader.await.unwrap());
+    }
+    report(
+        &format!("{engine}: authenticated reads, 64 connections"),
+        samples,
+        started.elapsed(),
+    );
+
+    // Lot look-up: cartridge lots (50 sessions each) and glide lots (500 each), one at a time.
+    for (kind, prefix, lots_count) in [
+        ("cartridge", "C", seeded.sessions / 50),
+        ("glide", "G", seeded.sessions / 500),
+    ] {
+        let mut samples = Vec::new();
+        let started = Instant::now();
+        for i in 0..1000usize {
+            let lot = format!("{prefix}-{}", (i * 7919) % lots_count.max(1));
+            let t = Instant::now();
+            let body = ok(http
+                .get(format!("{base}/api/v1/lots/{lot}"))
+                .send()
+                .await
+                .unwrap())
+            .await;
+            samples.push(t.elapsed());
+            assert!(body.contains(&lot), "{lot} has uses");
+        }
+        let each = if kind == "glide" { 500 } else { 50 };
+        report(
+            &format!("{engine}: lot look-up, {kind} lots ({each} uses each)"),
+            samples,
+            started.elapsed(),
+        );
+    }
+
+    // A client's chart history: statements for a client with 10 sessions, then one with 510.
+    let statements_for = |client: &'static str| {
+        let (http, base, sqlite) = (http.clone(), base.clone(), sqlite.clone());
+        async move {
+            tokio::time::sleep(Duration::from_millis(100)).await; // let earlier audit batches land
+            let count = || {
+                STATEMENTS.load(Ordering::SeqCst) as u64 + sqlite.as_ref().map_or(0, |s| s.read_statements())
+            };
+            let before = count();
+            let t = Instant::now();
+            let response = http
+                .get(format!("{base}/api/v1/clients/{client}/charts"))
+                .send()
+                .await
+                .unwrap();
+            let body: Value = response.json().await.unwrap();
+            let took = t.elapsed();
+            tokio::time::sleep(Duration::from_millis(100)).await; // and this request's audit batch
+            (count() - before, body.as_array().unwrap().len(), took)
+        }
+    };
+    let (small, small_rows, small_time) = statements_for("bench-client-0000001").await;
+    let (large, large_rows, large_time) = statements_for("bench-client-0000000").await;
+    println!(
+        "{engine}: chart history: {small} SQL statements for {small_rows} sessions ({:.1} ms), {large} for {large_rows} sessions ({:.1} ms)",
+        small_time.as_secs_f64() * 1000.0,
+        large_time.as_secs_f64() * 1000.0
+    );
+    assert_eq!(
+        small, large,
+        "the statement count must not grow with the sessions"
+    );
+
+    // Chart saves at 16 writers: tablets at a human pace (each saves a field every 250 ms, faster
+    // than anyone types and taps), then writers saving back to back (the server's ceiling).
     for (label, pause) in [
         ("paced, each every 250 ms", Some(Duration::from_millis(250))),
         ("back to back", None),
     ] {
-        let samples = save_load(&http, &base, &open, pause).await;
+        let samples = save_load(&http, &base, &seeded.open, pause).await;
         report(
-            &format!("chart saves, 16 concurrent writers, {label}"),
+            &format!("{engine}: chart saves, 16 concurrent writers, {label}"),
             samples.0,
             samples.1,
         );
     }
-    let size = std::fs::metadata(dir.join("bench.db"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!("database file: {:.0} MiB", size as f64 / 1048576.0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Each of the open charts gets its own writer for 15 seconds; returns every save's latency.
