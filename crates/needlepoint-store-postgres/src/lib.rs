@@ -5,12 +5,15 @@
 //! them) and keeps to what PostgreSQL-compatible distributed engines also run: no triggers, no
 //! LISTEN/NOTIFY, and migrations that can run without an advisory lock (`single_migrator`).
 //!
-//! Writes run at SERIALIZABLE isolation. The audit chain makes every audited write read the chain's
-//! last entry, so two servers writing at once collide; PostgreSQL reports it as a serialization
-//! failure (SQLSTATE 40001) or as the chain's key taken, and the whole transaction is retried.
-//! Within one server the audited writes take turns (a local lock), so retries are only ever needed
-//! between servers. A commit returns once PostgreSQL has flushed its WAL (`synchronous_commit`,
-//! checked at start).
+//! Every audited write extends the one audit chain, so audited writes take turns, as SQLite's
+//! `BEGIN IMMEDIATE` makes them: within a server on a local lock, and between servers by locking
+//! the chain's last entry (`SELECT … FOR UPDATE`) before anything else. A writer that waited may
+//! find the chain has grown meanwhile; its append then takes a number already taken, and the whole
+//! transaction runs again, as it does on a serialization failure (SQLSTATE 40001, which
+//! PostgreSQL-compatible serializable engines report). Serializable isolation was tried first: two
+//! servers appending at once aborted each other as "pivots" over and over (a livelock), where a
+//! lock simply queues them. A commit returns once PostgreSQL has flushed its WAL
+//! (`synchronous_commit`, checked at start).
 
 pub mod backup;
 pub mod scratch;
@@ -135,10 +138,7 @@ impl PgStore {
     }
 
     async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
-        self.pool
-            .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
-            .await
-            .map_err(backend)
+        self.pool.begin().await.map_err(backend)
     }
 }
 

@@ -15,8 +15,10 @@ use sqlx::{PgConnection, QueryBuilder};
 
 use crate::{MAX_ATTEMPTS, PgStore, backend, backoff};
 
-/// Runs `$body` inside a serializable transaction bound to `$tx` and commits it; when the
-/// transaction collided with another server's write (or its commit did), all of it runs again.
+/// Runs `$body` inside a transaction bound to `$tx` and commits it. The transaction first locks
+/// the audit chain's last entry, so audited writes from every server take turns as SQLite's
+/// `BEGIN IMMEDIATE` makes them; when it still collided with another server's write (the chain
+/// moved on while it waited, or a serializable engine reports 40001), all of it runs again.
 /// `?` and `return Err(..)` inside the body abandon the transaction, which is rolled back there and
 /// then: left to a dropped handle, the rollback would wait for the connection's next use, and the
 /// locks it holds would stall the retry.
@@ -28,6 +30,7 @@ macro_rules! in_transaction {
             attempt += 1;
             let outcome = async {
                 let mut $tx = $store.begin().await?;
+                lock_chain(&mut $tx).await?;
                 let done = async { Ok::<_, StoreError>($body) }.await;
                 match done {
                     Ok(value) => {
@@ -60,6 +63,29 @@ macro_rules! sql {
 
 fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+/// Waits for the audit chain: locks its last entry until this transaction ends. Every audited
+/// write takes it first, so a booking's clash check, an intake's number or a version check never
+/// runs beside another server's write of the same kind. A writer that waited for the lock holds
+/// what was the last entry when it asked; while the chain has grown since, it waits for the new
+/// end. (Should two still meet, on an empty chain say, the second append takes a number already
+/// taken and the transaction runs again.)
+async fn lock_chain(conn: &mut PgConnection) -> StoreResult<()> {
+    loop {
+        let locked: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1 FOR UPDATE")
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?;
+        let newest: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM audit_log")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(backend)?;
+        if locked == newest {
+            return Ok(());
+        }
+    }
 }
 
 /// Appends entries to the audit chain inside the caller's transaction.
