@@ -193,6 +193,33 @@ fn booking(c: &Clinic, starts_at: &str, ends_at: &str) -> NewAppointment {
     }
 }
 
+/// Checking in a booked appointment (version 1) and the empty chart it opens.
+fn arrival(appointment: &Appointment) -> (AppointmentChange, ChartRecord) {
+    let change = AppointmentChange {
+        id: appointment.id.clone(),
+        expected_version: 1,
+        status: AppointmentStatus::CheckedIn,
+        reason: None,
+        new_time: None,
+        new_intake_id: None,
+        updated_at: AT.into(),
+    };
+    let chart = ChartRecord {
+        id: id(),
+        appointment_id: appointment.id.clone(),
+        client_id: appointment.client_id.clone(),
+        chart: json!({}),
+        version: 1,
+        cosigned_by: None,
+        cosigned_at: None,
+        signed_by: None,
+        signed_at: None,
+        created_at: AT.into(),
+        updated_at: AT.into(),
+    };
+    (change, chart)
+}
+
 async fn chain_is_valid(store: &dyn Store) -> usize {
     let chain = store.audit_chain().await.unwrap();
     audit::verify(&chain).unwrap_or_else(|e| panic!("audit chain broken: {e}"))
@@ -649,28 +676,7 @@ async fn a_signed_chart_never_changes_and_takes_amendments(t: TestStore) {
         )
         .await
         .unwrap();
-    let chart = ChartRecord {
-        id: id(),
-        appointment_id: appointment.id.clone(),
-        client_id: c.client.id.clone(),
-        chart: json!({}),
-        version: 1,
-        cosigned_by: None,
-        cosigned_at: None,
-        signed_by: None,
-        signed_at: None,
-        created_at: AT.into(),
-        updated_at: AT.into(),
-    };
-    let check_in = AppointmentChange {
-        id: appointment.id.clone(),
-        expected_version: 1,
-        status: AppointmentStatus::CheckedIn,
-        reason: None,
-        new_time: None,
-        new_intake_id: None,
-        updated_at: AT.into(),
-    };
+    let (check_in, chart) = arrival(&appointment);
     let (checked_in, chart) = store
         .check_in(
             check_in.clone(),
@@ -831,32 +837,9 @@ async fn settings_and_aftercare_links(t: TestStore) {
         )
         .await
         .unwrap();
+    let (check_in, chart) = arrival(&appointment);
     let (_, chart) = store
-        .check_in(
-            AppointmentChange {
-                id: appointment.id.clone(),
-                expected_version: 1,
-                status: AppointmentStatus::CheckedIn,
-                reason: None,
-                new_time: None,
-                new_intake_id: None,
-                updated_at: AT.into(),
-            },
-            ChartRecord {
-                id: id(),
-                appointment_id: appointment.id.clone(),
-                client_id: c.client.id.clone(),
-                chart: json!({}),
-                version: 1,
-                cosigned_by: None,
-                cosigned_at: None,
-                signed_by: None,
-                signed_at: None,
-                created_at: AT.into(),
-                updated_at: AT.into(),
-            },
-            audit("check_in", Some(&c.client.id)),
-        )
+        .check_in(check_in, chart, audit("check_in", Some(&c.client.id)))
         .await
         .unwrap();
     store

@@ -9,10 +9,10 @@ use std::process::Command;
 
 use futures_util::TryStreamExt;
 use needlepoint_store::{StoreError, StoreResult};
-use needlepoint_store_sql::transfer::{Column, TABLES, TableSum, row_digest, select_sql};
-use sqlx::{Connection, PgConnection, Row};
+use needlepoint_store_sql::transfer::{TABLES, TableSum, cells, row_digest, select_sql};
+use sqlx::{Connection, PgConnection};
 
-use crate::transfer::cells;
+use crate::transfer::columns;
 
 fn failed(context: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("{context}: {error}"))
@@ -25,34 +25,11 @@ pub fn manifest_path(backup: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-async fn columns(conn: &mut PgConnection, table: &str) -> StoreResult<Vec<Column>> {
-    let rows = sqlx::query(
-        "SELECT column_name::text AS name, data_type::text AS kind FROM information_schema.columns
-         WHERE table_schema = current_schema() AND table_name = $1",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| failed(table, e))?;
-    let mut columns = rows
-        .iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind").map_err(|e| failed(table, e))?;
-            Ok(Column {
-                name: r.try_get("name").map_err(|e| failed(table, e))?,
-                integer: matches!(kind.as_str(), "bigint" | "integer" | "smallint"),
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    columns.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(columns)
-}
-
 /// Every table's count and digest as `conn` sees them (inside its transaction's snapshot).
 pub async fn sums_on(conn: &mut PgConnection) -> StoreResult<Vec<TableSum>> {
     let mut sums = Vec::new();
     for table in TABLES {
-        let columns = columns(conn, table).await?;
+        let columns = columns(&mut *conn, table).await?;
         let sql = select_sql(table, &columns);
         let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
         let (mut count, mut total) = (0u64, 0u128);

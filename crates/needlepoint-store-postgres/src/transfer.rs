@@ -5,27 +5,41 @@ use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use needlepoint_store::{StoreError, StoreResult};
-use needlepoint_store_sql::transfer::{Cell, Column, Tables, insert_sql, select_sql};
+use needlepoint_store_sql::transfer::{Cell, Column, Tables, cells, count_sql, insert_sql, select_sql};
 use sqlx::Row;
-use sqlx::postgres::PgRow;
 
 use crate::{PgStore, backend};
 
-pub(crate) fn cells(row: &PgRow, columns: &[Column]) -> StoreResult<Vec<Cell>> {
-    columns
+/// A table's columns, sorted by name, through any connection (the pool, or a backup's snapshot).
+pub(crate) async fn columns<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    table: &str,
+) -> StoreResult<Vec<Column>> {
+    let rows = sqlx::query(
+        "SELECT column_name::text AS name, data_type::text AS kind FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = $1",
+    )
+    .bind(table)
+    .fetch_all(executor)
+    .await
+    .map_err(backend)?;
+    let mut columns = rows
         .iter()
-        .enumerate()
-        .map(|(i, column)| {
-            let cell = if column.integer {
-                row.try_get::<Option<i64>, _>(i)
-                    .map(|v| v.map_or(Cell::Null, Cell::Int))
-            } else {
-                row.try_get::<Option<String>, _>(i)
-                    .map(|v| v.map_or(Cell::Null, Cell::Text))
-            };
-            cell.map_err(|e| StoreError::Backend(format!("column {}: {e}", column.name)))
+        .map(|r| {
+            let kind: String = r.try_get("kind").map_err(backend)?;
+            Ok(Column {
+                name: r.try_get("name").map_err(backend)?,
+                integer: matches!(kind.as_str(), "bigint" | "integer" | "smallint"),
+            })
         })
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    if columns.is_empty() {
+        return Err(StoreError::Backend(format!(
+            "no table {table} in the PostgreSQL database"
+        )));
+    }
+    columns.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(columns)
 }
 
 #[async_trait]
@@ -46,36 +60,11 @@ impl Tables for PgStore {
     }
 
     async fn columns(&self, table: &str) -> StoreResult<Vec<Column>> {
-        let rows = sqlx::query(
-            "SELECT column_name::text AS name, data_type::text AS kind FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1",
-        )
-        .bind(table)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        let mut columns = rows
-            .iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind").map_err(backend)?;
-                Ok(Column {
-                    name: r.try_get("name").map_err(backend)?,
-                    integer: matches!(kind.as_str(), "bigint" | "integer" | "smallint"),
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        if columns.is_empty() {
-            return Err(StoreError::Backend(format!(
-                "no table {table} in the PostgreSQL database"
-            )));
-        }
-        columns.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(columns)
+        columns(&self.pool, table).await
     }
 
     async fn count(&self, table: &str) -> StoreResult<u64> {
-        let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
-        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql(table)))
             .fetch_one(&self.pool)
             .await
             .map_err(backend)?;

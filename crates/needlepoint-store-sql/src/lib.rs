@@ -1,7 +1,9 @@
 //! What the SQL engines (SQLite, PostgreSQL) share, so that both store and read a record the same
 //! way: turning rows into records, the search keys, the audit chain's links, the chart guard.
 
+pub mod clash;
 pub mod rows;
+pub mod search;
 pub mod transfer;
 
 use needlepoint_store::audit::{GENESIS, entry_hash};

@@ -96,6 +96,35 @@ pub fn insert_sql(table: &str, columns: &[Column]) -> String {
     format!("INSERT INTO {} ({}) ", quote(table), names.join(", "))
 }
 
+/// `SELECT count(*) FROM "table"`.
+pub fn count_sql(table: &str) -> String {
+    format!("SELECT count(*) FROM {}", quote(table))
+}
+
+/// A row's cells in the order of `columns`, whichever engine read it.
+pub fn cells<R>(row: &R, columns: &[Column]) -> StoreResult<Vec<Cell>>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let cell = if column.integer {
+                row.try_get::<Option<i64>, _>(i)
+                    .map(|v| v.map_or(Cell::Null, Cell::Int))
+            } else {
+                row.try_get::<Option<String>, _>(i)
+                    .map(|v| v.map_or(Cell::Null, Cell::Text))
+            };
+            cell.map_err(|e| StoreError::Backend(format!("column {}: {e}", column.name)))
+        })
+        .collect()
+}
+
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

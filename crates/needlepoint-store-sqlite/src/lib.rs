@@ -21,13 +21,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use group_writer::{GroupWriter, append_entries};
+use needlepoint_store_sql::clash::{CLASH_SQL, clash_sentences};
 use needlepoint_store_sql::rows::{
     self, Columns, amendment_from_row, appointment_from_row, chart_from_row, client_from_row,
     consent_from_row, depth_override_from_row, device_from_row, formulary_from_row, intake_from_row,
     licence_from_row, lot_trace_from_row, room_from_row, template_from_row, user_from_row,
 };
+use needlepoint_store_sql::search::client_search;
 use needlepoint_store_sql::{
-    CLIENT_COLUMNS, CONSENT_SELECT, chain_links, check_editable, hex_sha256, key, phone_key, prefix_end,
+    CLIENT_COLUMNS, CONSENT_SELECT, chain_links, check_editable, hex_sha256, key, phone_key,
 };
 use readers::Readers;
 
@@ -199,56 +201,20 @@ async fn clashes(
     [practitioner, room, device]: [&String; 3],
     (starts_at, ends_at, window_start): (&String, &String, &String),
 ) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT a.starts_at, a.ends_at, a.practitioner_id = $1 AS same_practitioner, a.room_id = $2 AS same_room,
-                a.device_id = $3 AS same_device, u.email, r.name AS room_name, d.name AS device_name, d.serial
-         FROM appointments a
-         JOIN users u ON u.id = a.practitioner_id
-         JOIN rooms r ON r.id = a.room_id
-         JOIN devices d ON d.id = a.device_id
-         WHERE a.id IN (
-             SELECT id FROM appointments WHERE practitioner_id = $1 AND starts_at > $6 AND starts_at < $5
-             UNION SELECT id FROM appointments WHERE room_id = $2 AND starts_at > $6 AND starts_at < $5
-             UNION SELECT id FROM appointments WHERE device_id = $3 AND starts_at > $6 AND starts_at < $5)
-           AND a.ends_at > $4 AND a.id <> $7 AND a.status IN ('booked', 'checked_in', 'done')
-         ORDER BY a.starts_at",
-    )
-    .bind(practitioner)
-    .bind(room)
-    .bind(device)
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(window_start)
-    .bind(own_id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(backend)?;
+    let rows = sqlx::query(CLASH_SQL)
+        .bind(practitioner)
+        .bind(room)
+        .bind(device)
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(window_start)
+        .bind(own_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
     let mut found = Vec::new();
-    for row in rows {
-        let when = format!(
-            "{}–{}",
-            row.get::<String, _>("starts_at"),
-            row.get::<String, _>("ends_at")
-        );
-        if row.get::<bool, _>("same_practitioner") {
-            found.push(format!(
-                "practitioner {} is booked {when}",
-                row.get::<String, _>("email")
-            ));
-        }
-        if row.get::<bool, _>("same_room") {
-            found.push(format!(
-                "room {} is booked {when}",
-                row.get::<String, _>("room_name")
-            ));
-        }
-        if row.get::<bool, _>("same_device") {
-            found.push(format!(
-                "device {} (serial {}) is booked {when}",
-                row.get::<String, _>("device_name"),
-                row.get::<String, _>("serial")
-            ));
-        }
+    for row in &rows {
+        found.extend(clash_sentences(row)?);
     }
     Ok(found)
 }
@@ -542,67 +508,12 @@ impl Store for SqliteStore {
     }
 
     async fn search_clients(&self, query: &ClientQuery) -> StoreResult<Vec<Client>> {
-        let text = key(&query.text);
-        let limit = query.limit.clamp(1, 500);
-        let archived = if query.include_archived {
-            ""
-        } else {
-            " AND archived = 0"
-        };
-        let order = " ORDER BY family_key, given_key, id LIMIT ";
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let rows = if text.is_empty() {
-            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE 1 = 1{archived}{order}{limit}"))
-                .fetch_all(&self.pool)
-                .await
-        } else if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
-            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE birth_date = $1{archived}{order}{limit}"))
-                .bind(&text)
-                .fetch_all(&self.pool)
-                .await
-        } else if text.contains('@') {
-            sqlx::query(sql!("SELECT {CLIENT_COLUMNS} FROM clients WHERE email_key = $1{archived}{order}{limit}"))
-                .bind(&text)
-                .fetch_all(&self.pool)
-                .await
-        } else if digits.len() >= 4 && digits.len() * 2 >= text.chars().filter(|c| !c.is_whitespace()).count() {
-            // Matches the number's ending, so "07700 900123" finds "+44 7700 900123": a leading
-            // trunk zero is dropped.
-            let ending = digits.chars().rev().collect::<String>();
-            let ending = ending.trim_end_matches('0').to_string();
-            sqlx::query(sql!(
-                "SELECT {CLIENT_COLUMNS} FROM clients WHERE phone_key >= $1 AND phone_key < $2{archived}{order}{limit}"
-            ))
-            .bind(&ending)
-            .bind(prefix_end(&ending))
-            .fetch_all(&self.pool)
-            .await
-        } else if let (Some(first), Some(second), true) = (words.first(), words.last(), words.len() > 1) {
-            // "ana silva", "silva ana" or "ana maria silva": the first and last words as prefixes of
-            // the given and family names, either way round; index range scans.
-            sqlx::query(sql!(
-                "SELECT {CLIENT_COLUMNS} FROM clients
-                 WHERE ((given_key >= $1 AND given_key < $2 AND family_key >= $3 AND family_key < $4)
-                     OR (family_key >= $1 AND family_key < $2 AND given_key >= $3 AND given_key < $4)){archived}{order}{limit}"
-            ))
-            .bind(*first)
-            .bind(prefix_end(first))
-            .bind(*second)
-            .bind(prefix_end(second))
-            .fetch_all(&self.pool)
-            .await
-        } else {
-            sqlx::query(sql!(
-                "SELECT {CLIENT_COLUMNS} FROM clients
-                 WHERE ((family_key >= $1 AND family_key < $2) OR (given_key >= $1 AND given_key < $2)){archived}{order}{limit}"
-            ))
-            .bind(&text)
-            .bind(prefix_end(&text))
-            .fetch_all(&self.pool)
-            .await
+        let search = client_search(query);
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(search.sql));
+        for value in search.binds {
+            statement = statement.bind(value);
         }
-        .map_err(backend)?;
+        let rows = statement.fetch_all(&self.pool).await.map_err(backend)?;
         rows.iter().map(client_from_row).collect()
     }
 

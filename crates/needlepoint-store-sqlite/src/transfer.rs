@@ -5,28 +5,10 @@ use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use needlepoint_store::{StoreError, StoreResult};
-use needlepoint_store_sql::transfer::{Cell, Column, Tables, insert_sql, select_sql};
+use needlepoint_store_sql::transfer::{Cell, Column, Tables, cells, count_sql, insert_sql, select_sql};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use crate::{SqliteStore, backend};
-
-fn cells(row: &SqliteRow, columns: &[Column]) -> StoreResult<Vec<Cell>> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| {
-            let cell = if column.integer {
-                row.try_get::<Option<i64>, _>(i)
-                    .map(|v| v.map_or(Cell::Null, Cell::Int))
-            } else {
-                row.try_get::<Option<String>, _>(i)
-                    .map(|v| v.map_or(Cell::Null, Cell::Text))
-            };
-            cell.map_err(|e| StoreError::Backend(format!("column {}: {e}", column.name)))
-        })
-        .collect()
-}
 
 #[async_trait]
 impl Tables for SqliteStore {
@@ -70,8 +52,7 @@ impl Tables for SqliteStore {
     }
 
     async fn count(&self, table: &str) -> StoreResult<u64> {
-        let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
-        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql(table)))
             .fetch_one(&self.pool)
             .await
             .map_err(backend)?;

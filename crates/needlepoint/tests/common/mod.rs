@@ -9,8 +9,18 @@ pub fn needlepoint() -> Command {
     Command::new(env!("CARGO_BIN_EXE_needlepoint"))
 }
 
-/// `needlepoint user add`, the password on standard input.
+/// `needlepoint user add` with the data folder `dir`, the password on standard input.
 pub fn add_user(dir: &Path, email: &str, role: &str, password: &str) {
+    add_user_at(
+        &["--data-dir".into(), dir.as_os_str().to_owned()],
+        email,
+        role,
+        password,
+    );
+}
+
+/// `needlepoint user add` with the given database arguments.
+fn add_user_at(database: &[std::ffi::OsString], email: &str, role: &str, password: &str) {
     let mut child = needlepoint()
         .args([
             "user",
@@ -20,9 +30,8 @@ pub fn add_user(dir: &Path, email: &str, role: &str, password: &str) {
             "--role",
             role,
             "--password-stdin",
-            "--data-dir",
         ])
-        .arg(dir)
+        .args(database)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -109,29 +118,7 @@ impl Place {
 
     /// `needlepoint user add` into this place.
     pub fn add_user(&self, email: &str, role: &str, password: &str) {
-        let mut child = needlepoint()
-            .args([
-                "user",
-                "add",
-                "--email",
-                email,
-                "--role",
-                role,
-                "--password-stdin",
-            ])
-            .args(self.args())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success());
+        add_user_at(&self.args(), email, role, password);
     }
 
     /// Starts `needlepoint serve` on a random port; the server and its base URL.
