@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A needle depth (device setting, not tissue depth), in hundredths of a millimetre.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -87,8 +87,16 @@ impl Serialize for Mm {
     }
 }
 
+/// Reads millimetres, with the same checks as [`Mm::from_mm`]: a stored plan reads back exactly.
+impl<'de> Deserialize<'de> for Mm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Mm, D::Error> {
+        let mm = f64::deserialize(deserializer)?;
+        Mm::from_mm(mm).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A closed range of depths, `min <= max`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepthRange {
     pub min: Mm,
     pub max: Mm,

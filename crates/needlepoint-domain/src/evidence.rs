@@ -54,7 +54,7 @@ impl fmt::Display for Evidence {
 }
 
 /// Where a figure or a rule comes from: source ids of the reference and evidence tags.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Cited {
     pub sources: Vec<String>,
     pub evidence: Vec<Evidence>,

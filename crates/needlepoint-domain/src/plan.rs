@@ -2,13 +2,13 @@
 //! (`shared/contracts/intake-and-plan.md`). Fields beyond the contract are additions, never renames.
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::depth::Mm;
 use crate::evidence::Evidence;
 use crate::protocol::{Effect, IntervalDays};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Which protocol produced this plan.
     pub protocol: ProtocolStamp,
@@ -22,13 +22,13 @@ pub struct Plan {
     pub care: CareSchedule,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProtocolStamp {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Proceed,
@@ -55,7 +55,7 @@ impl Decision {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Screening {
     pub decision: Decision,
     /// The first date treatment may happen, when a waiting period decides it.
@@ -65,7 +65,7 @@ pub struct Screening {
 }
 
 /// One reason behind the decision: the rule that fired, what it does, where, why, and its sources.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub effect: Effect,
@@ -78,7 +78,7 @@ pub struct Finding {
     pub until: Option<Date>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZonePlan {
     pub zone: String,
     pub label: String,
@@ -91,20 +91,20 @@ pub struct ZonePlan {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedDepth {
     pub min: Mm,
     pub max: Mm,
     pub planned: Mm,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnplannedZone {
     pub zone: String,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionTimeline {
     pub steps: Vec<TimelineStep>,
     /// What booking uses.
@@ -114,7 +114,7 @@ pub struct SessionTimeline {
     pub total_without_numbing_minutes: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineStep {
     pub step: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,7 +123,7 @@ pub struct TimelineStep {
     pub minutes: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedInterval {
     pub min: u32,
     pub max: u32,
@@ -143,7 +143,7 @@ impl From<IntervalDays> for PlannedInterval {
 
 /// The series: the main rhythm at the top level, and every rhythm (for instance scalp weekly beside
 /// a monthly face series) in `tracks`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     pub sessions: u32,
     pub interval_days: PlannedInterval,
@@ -155,7 +155,7 @@ pub struct Series {
     pub tracks: Vec<SeriesTrack>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeriesTrack {
     pub zones: Vec<String>,
     pub concerns: Vec<String>,
@@ -165,7 +165,7 @@ pub struct SeriesTrack {
     pub reasons: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CareSchedule {
     pub before: Vec<BeforeCare>,
     pub after: Vec<AfterCare>,
@@ -174,14 +174,14 @@ pub struct CareSchedule {
     pub warning_signs: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BeforeCare {
     pub id: String,
     pub on: Date,
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AfterCare {
     pub id: String,
     pub from: Date,

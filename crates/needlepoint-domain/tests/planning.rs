@@ -344,3 +344,18 @@ fn a_deferred_plan_dates_its_care_from_the_first_possible_day() {
         .map(|b| b.on.to_string());
     assert_eq!(makeup_free.as_deref(), Some("2026-12-09"));
 }
+
+#[test]
+fn a_stored_plan_reads_back_exactly() {
+    // Plans are stored as JSON; booking and charting read them back as the same typed plan.
+    for changes in [
+        json!({ "areas": ["forehead", "cheeks", "scalp"], "concerns": ["fine_lines", "hair_loss"] }),
+        json!({ "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "concerns": ["acne_scars"] }),
+        json!({ "history": { "isotretinoin_last_dose": "2026-10-01" } }),
+    ] {
+        let original = plan(changes);
+        let stored = serde_json::to_string(&original).unwrap();
+        let read: Plan = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read, original);
+    }
+}
