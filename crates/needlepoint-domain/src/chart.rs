@@ -21,6 +21,7 @@ use crate::protocol::Protocol;
 
 /// The chart as the tablet sends it. Every field may still be empty while the session runs.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Chart {
     /// The answers to the check-in questions, as given at the desk.
@@ -41,6 +42,7 @@ pub struct Chart {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct AnaestheticUse {
     /// An anaesthetic id from the protocol, or `none` when the client had no numbing.
@@ -53,6 +55,7 @@ pub struct AnaestheticUse {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Cartridge {
     pub lot: String,
@@ -62,6 +65,7 @@ pub struct Cartridge {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ZoneRecord {
     pub zone: String,
@@ -75,6 +79,7 @@ pub struct ZoneRecord {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     Erythema,
@@ -84,6 +89,7 @@ pub enum Endpoint {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductUse {
     pub product: String,
@@ -93,6 +99,7 @@ pub struct ProductUse {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct AdverseEvent {
     pub description: String,
@@ -119,12 +126,14 @@ pub struct ChartContext<'a> {
 
 /// One problem, named by the chart field it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChartProblem {
     pub field: String,
     pub message: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChartReview {
     /// The save is refused while any of these stand.
     pub refusals: Vec<ChartProblem>,

@@ -14,6 +14,7 @@ use crate::plan::Decision;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 /// A question left out counts as "no" (an unticked box); leaving out all of them is "not asked".
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangesSinceLastVisit {
     /// New medicines, supplements or skin products (retinoids, isotretinoin, blood thinners…).
     pub new_medication: bool,
@@ -54,6 +55,7 @@ pub struct GateInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Blocker {
     /// A stable snake_case code: `no_treatment_consent`, `deferred`, `not_candidate`, `refer`,
     /// `changes_not_answered`, `rescreen_required`.
@@ -62,6 +64,7 @@ pub struct Blocker {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GateResult {
     pub may_start: bool,
     pub blockers: Vec<Blocker>,

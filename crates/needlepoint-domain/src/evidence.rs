@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How strong the basis for a figure is (section 0.1 of the clinical reference).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Evidence {
     /// Review, systematic review or society consensus.
     C,
@@ -55,6 +56,7 @@ impl fmt::Display for Evidence {
 
 /// Where a figure or a rule comes from: source ids of the reference and evidence tags.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cited {
     pub sources: Vec<String>,
     pub evidence: Vec<Evidence>,

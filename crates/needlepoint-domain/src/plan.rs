@@ -9,6 +9,7 @@ use crate::evidence::Evidence;
 use crate::protocol::{Effect, IntervalDays};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Which protocol produced this plan.
     pub protocol: ProtocolStamp,
@@ -23,12 +24,14 @@ pub struct Plan {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolStamp {
     pub name: String,
     pub version: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Proceed,
@@ -56,6 +59,7 @@ impl Decision {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Screening {
     pub decision: Decision,
     /// The first date treatment may happen, when a waiting period decides it.
@@ -66,6 +70,7 @@ pub struct Screening {
 
 /// One reason behind the decision: the rule that fired, what it does, where, why, and its sources.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub rule: String,
     pub effect: Effect,
@@ -79,6 +84,7 @@ pub struct Finding {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePlan {
     pub zone: String,
     pub label: String,
@@ -92,6 +98,7 @@ pub struct ZonePlan {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedDepth {
     pub min: Mm,
     pub max: Mm,
@@ -99,12 +106,14 @@ pub struct PlannedDepth {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnplannedZone {
     pub zone: String,
     pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionTimeline {
     pub steps: Vec<TimelineStep>,
     /// What booking uses.
@@ -115,6 +124,7 @@ pub struct SessionTimeline {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineStep {
     pub step: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,6 +134,7 @@ pub struct TimelineStep {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedInterval {
     pub min: u32,
     pub max: u32,
@@ -144,6 +155,7 @@ impl From<IntervalDays> for PlannedInterval {
 /// The series: the main rhythm at the top level, and every rhythm (for instance scalp weekly beside
 /// a monthly face series) in `tracks`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Series {
     pub sessions: u32,
     pub interval_days: PlannedInterval,
@@ -156,6 +168,7 @@ pub struct Series {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesTrack {
     pub zones: Vec<String>,
     pub concerns: Vec<String>,
@@ -166,6 +179,7 @@ pub struct SeriesTrack {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareSchedule {
     pub before: Vec<BeforeCare>,
     pub after: Vec<AfterCare>,
@@ -175,6 +189,7 @@ pub struct CareSchedule {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BeforeCare {
     pub id: String,
     pub on: Date,
@@ -182,6 +197,7 @@ pub struct BeforeCare {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AfterCare {
     pub id: String,
     pub from: Date,

@@ -7,6 +7,7 @@ use super::Slot;
 
 /// A day of the week, as the clinic's settings name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Day {
     Monday,
@@ -34,13 +35,17 @@ impl Day {
 
 /// One stretch of a day, e.g. 09:00–13:00. A day may have several (a lunch break between).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Opening {
     pub weekday: Day,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:00"))]
     pub opens: Time,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "17:30"))]
     pub closes: Time,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct OpeningHours {
     openings: Vec<Opening>,
