@@ -125,10 +125,10 @@ async fn run(
         };
         if let Err(StoreError::Backend(error)) = &commit {
             tracing::error!(%error, "a batch of writes failed");
-            if let Some(mut c) = conn.take() {
-                if c.ping().await.is_ok() {
-                    conn = Some(c);
-                }
+            if let Some(mut c) = conn.take()
+                && c.ping().await.is_ok()
+            {
+                conn = Some(c);
             }
         }
         for job in batch {

@@ -80,7 +80,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<(SessionRecord, User)>> {
-        let rows = self.engine.query(SESSION, args![token_hash]).await?;
+        let rows = self.engine.query(SESSION, args![token_hash].into()).await?;
         let Some(mut row) = rows.into_iter().next() else {
             return Ok(None);
         };

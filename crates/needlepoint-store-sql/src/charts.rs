@@ -246,7 +246,7 @@ impl<E: Engine> ChartStore for SqlStore<E> {
             .query(
                 "SELECT DISTINCT a.chart_id FROM chart_amendments a JOIN charts c ON c.id = a.chart_id
                  WHERE c.client_id = $1",
-                args![client_id],
+                args![client_id].into(),
             )
             .await?;
         rows.into_iter().map(|mut r| r.id("chart_id")).collect()

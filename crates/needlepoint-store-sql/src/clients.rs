@@ -17,7 +17,7 @@ pub const CLIENT_COLUMNS: &str =
     "id, given_name, family_name, birth_date, email, phone, version, archived, created_at, updated_at";
 
 /// A client's fields and search keys, as `$2…$10` of an insert or update.
-fn field_args(fields: &ClientFields) -> Vec<Value> {
+fn field_args(fields: &ClientFields) -> [Value; 9] {
     args![
         &fields.given_name,
         &fields.family_name,
@@ -104,7 +104,7 @@ impl<E: Engine> ClientStore for SqlStore<E> {
         let id = client.id.clone();
         self.engine
             .write(async move |tx: &mut Tx<'_>| {
-                let mut values = args![&client.id];
+                let mut values = Vec::from(args![&client.id]);
                 values.extend(field_args(&client.fields));
                 values.push(Value::from(client.created_at));
                 tx.execute(
@@ -140,7 +140,7 @@ impl<E: Engine> ClientStore for SqlStore<E> {
         let target = id.clone();
         self.engine
             .write(async move |tx: &mut Tx<'_>| {
-                let mut values = args![&target];
+                let mut values = Vec::from(args![&target]);
                 values.extend(field_args(&fields));
                 values.extend(args![at, expected_version]);
                 let changed = tx

@@ -48,10 +48,10 @@ impl<E: Engine> SqlStore<E> {
     async fn all<T>(
         &self,
         sql: &str,
-        args: Vec<Value>,
+        args: impl Into<Vec<Value>>,
         map: fn(&mut Row) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        let rows = self.engine.query(sql, args).await?;
+        let rows = self.engine.query(sql, args.into()).await?;
         rows.into_iter().map(|mut r| map(&mut r)).collect()
     }
 
@@ -59,18 +59,18 @@ impl<E: Engine> SqlStore<E> {
     async fn one<T>(
         &self,
         sql: &str,
-        args: Vec<Value>,
+        args: impl Into<Vec<Value>>,
         map: fn(&mut Row) -> StoreResult<T>,
     ) -> StoreResult<Option<T>> {
-        let rows = self.engine.query(sql, args).await?;
+        let rows = self.engine.query(sql, args.into()).await?;
         rows.into_iter().next().map(|mut r| map(&mut r)).transpose()
     }
 
     /// A single number (`count(*)` and the like).
-    async fn number(&self, sql: &str, args: Vec<Value>) -> StoreResult<i64> {
+    async fn number(&self, sql: &str, args: impl Into<Vec<Value>>) -> StoreResult<i64> {
         let mut row = self
             .engine
-            .query(sql, args)
+            .query(sql, args.into())
             .await?
             .into_iter()
             .next()

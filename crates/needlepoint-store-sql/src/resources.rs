@@ -135,7 +135,7 @@ impl<E: Engine> ResourceStore for SqlStore<E> {
             .engine
             .query(
                 "SELECT value_json FROM clinic_settings WHERE key = $1",
-                args![key],
+                args![key].into(),
             )
             .await?;
         rows.into_iter()

@@ -147,11 +147,11 @@ id_values!(
     AmendmentId
 );
 
-/// `args![a, b, c]`: the values of a statement's `$1, $2, $3`.
+/// `args![a, b, c]`: the values of a statement's `$1, $2, $3`, as an array.
 #[macro_export]
 macro_rules! args {
     ($($value:expr),* $(,)?) => {
-        vec![$($crate::value::Value::from($value)),*]
+        [$($crate::value::Value::from($value)),*]
     };
 }
 

@@ -184,7 +184,7 @@ pub async fn a_signed_chart_never_changes_and_takes_amendments(t: TestStore) {
     assert_eq!(store.amendments(&chart.id).await.unwrap(), [added]);
     assert_eq!(
         store.amended_charts(&c.client.id).await.unwrap(),
-        [chart.id.clone()]
+        std::slice::from_ref(&chart.id)
     );
     let traced = store.lot_trace("lot-42A").await.unwrap();
     assert_eq!(traced.len(), 1, "lots match whatever the case");

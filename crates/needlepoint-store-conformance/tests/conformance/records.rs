@@ -121,7 +121,7 @@ pub async fn consent_texts_are_versioned_and_consents_withdrawn_once(t: TestStor
     assert!(matches!(twice, Err(StoreError::Conflict { .. })), "{twice:?}");
     assert_eq!(
         store.consents_for_client(&c.id).await.unwrap(),
-        [withdrawn.clone()]
+        std::slice::from_ref(&withdrawn)
     );
     assert_eq!(store.consent(&consent.id).await.unwrap(), Some(withdrawn));
 }

@@ -58,7 +58,8 @@ actions! {
     RoomCreate = "room.create", "Added a room";
     DeviceCreate = "device.create", "Added a device";
     FormularyAdd = "formulary.add", "Added a product to the formulary";
-    SettingsChange = "settings.opening_hours", "Changed the clinic's settings";
+    SettingsChange = "settings.opening_hours", "Changed the opening hours";
+    ClinicSettingsChange = "settings.clinic", "Changed the clinic's details or time zone";
     AppointmentBook = "appointment.book", "Booked a session";
     AppointmentRead = "appointment.read", "Opened an appointment";
     AppointmentCancel = "appointment.cancelled", "Cancelled a session";

@@ -2,14 +2,16 @@
 //! (new, screened, deferred with a date, zone excluded, planned, consented, referred, not a
 //! candidate), created through the same use cases as the pages, so every record is real and audited.
 
+use needlepoint_store::ConsentKind;
 use serde_json::json;
 
-use crate::auth::CurrentUser;
-use crate::error::AppError;
-use crate::state::AppState;
-use crate::usecases::clients::ClientInput;
-use crate::usecases::consents::SignInput;
-use crate::usecases::{clients, consents, intakes, users};
+use crate::access::Actor;
+use crate::accounts::users::{self, NewAccount};
+use crate::clients::{self, ClientInput};
+use crate::consents::{self, SignInput};
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::intakes;
 
 mod treatment_day;
 pub mod volume;
@@ -56,7 +58,8 @@ const PEOPLE: [(&str, &str, &str, u8); 30] = [
 ];
 
 /// Creates the users and the clients. Returns the logins to print.
-pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
+pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
+    let cli = Actor::Job("demo");
     let mut logins = Vec::new();
     let mut practitioner = None;
     let mut owner = None;
@@ -65,7 +68,12 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         ("practitioner", "practitioner@demo.clinic"),
         ("front_desk", "frontdesk@demo.clinic"),
     ] {
-        let user = users::create(state.store.as_ref(), None, email, role, DEMO_PASSWORD).await?;
+        let account = NewAccount {
+            email: email.into(),
+            role: role.into(),
+            password: DEMO_PASSWORD.into(),
+        };
+        let user = users::create(ctx, &cli, &account).await?;
         match role {
             "practitioner" => practitioner = Some(user),
             "owner" => owner = Some(user),
@@ -76,18 +84,10 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             role,
         });
     }
-    let acting = CurrentUser {
-        user: practitioner.ok_or(AppError::NotFound)?,
-        csrf_token: String::new(),
-        token_hash: String::new(),
-    };
-    let owner = CurrentUser {
-        user: owner.ok_or(AppError::NotFound)?,
-        csrf_token: String::new(),
-        token_hash: String::new(),
-    };
+    let acting = Actor::Staff(practitioner.ok_or(AppError::NotFound)?);
+    let owner = Actor::Staff(owner.ok_or(AppError::NotFound)?);
     let mut ready = Vec::new();
-    let today = jiff::ZonedDateTime::now().date();
+    let today = ctx.today().await?;
     let days_ago = |n: i64| {
         today
             .checked_sub(jiff::Span::new().days(n))
@@ -96,7 +96,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     };
     for (i, (given, family, born, fitzpatrick)) in PEOPLE.iter().enumerate() {
         let client = clients::create(
-            state,
+            ctx,
             &acting,
             &ClientInput {
                 given_name: Some((*given).into()),
@@ -158,7 +158,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             "history": history,
             "conditions": conditions,
         });
-        let (_, plan) = intakes::create(state, &acting, &client.id, &body).await?;
+        let (_, plan) = intakes::create(ctx, &acting, &client.id, &body).await?;
         // Consent for about half of those who may proceed.
         if plan.screening.decision.allows_treatment() && i % 2 == 0 {
             ready.push(client.id.clone());
@@ -166,18 +166,15 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
                 ("treatment", vec![]),
                 ("photo", vec!["clinical_record".to_string()]),
             ] {
-                let template = consents::current_template(
-                    state,
-                    needlepoint_store::ConsentKind::from_name(kind).ok_or(AppError::NotFound)?,
-                )
-                .await?;
+                let kind_of = ConsentKind::from_name(kind).ok_or(AppError::NotFound)?;
+                let template = consents::current_template(ctx, &acting, kind_of).await?;
                 consents::sign(
-                    state,
+                    ctx,
                     &acting,
                     &client.id,
                     &SignInput {
                         kind: Some(kind.into()),
-                        template_id: Some(template.id),
+                        template_id: Some(template.id.to_string()),
                         signer_name: Some(format!("{given} {family}")),
                         scopes,
                         signature_path: None,
@@ -187,6 +184,6 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             }
         }
     }
-    treatment_day::seed(state, &owner, &acting, &ready).await?;
+    treatment_day::seed(ctx, &owner, &acting, &ready).await?;
     Ok(logins)
 }

@@ -7,18 +7,20 @@ use jiff::civil::{Date, Time};
 use needlepoint_domain::chart::{AnaestheticUse, Cartridge, Chart, Endpoint, ProductUse, ZoneRecord};
 use needlepoint_domain::checkin::ChangesSinceLastVisit;
 
-use crate::auth::CurrentUser;
-use crate::error::AppError;
-use crate::state::AppState;
-use crate::usecases::booking::{self, BookingInput, ProposalInput};
-use crate::usecases::resources::{self, DeviceInput, FormularyInput, LicenceInput, RoomInput};
-use crate::usecases::room::{self, ChartInput, CheckInInput};
+use needlepoint_store::ClientId;
+
+use crate::access::Actor;
+use crate::booking::{self, BookingInput, ProposalInput};
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::resources::{self, DeviceInput, FormularyInput, LicenceInput, RoomInput};
+use crate::room::{self, ChartInput, CheckInInput};
 
 /// Starts of the day's sessions; sessions take up to about 90 minutes.
 const STARTS: [&str; 5] = ["09:00", "10:45", "12:30", "14:15", "16:00"];
 
-async fn first_open_day(state: &AppState, from: Date) -> Result<Date, AppError> {
-    let hours = resources::opening_hours(state).await?;
+async fn first_open_day(ctx: &Context, from: Date) -> AppResult<Date> {
+    let hours = crate::settings::opening_hours(ctx).await?;
     let mut day = from;
     for _ in 0..7 {
         if !hours.on(day).is_empty() {
@@ -29,12 +31,8 @@ async fn first_open_day(state: &AppState, from: Date) -> Result<Date, AppError> 
     Ok(from)
 }
 
-pub async fn seed(
-    state: &AppState,
-    owner: &CurrentUser,
-    practitioner: &CurrentUser,
-    ready: &[String],
-) -> Result<(), AppError> {
+pub async fn seed(ctx: &Context, owner: &Actor, practitioner: &Actor, ready: &[ClientId]) -> AppResult<()> {
+    let practitioner_id = practitioner.staff().ok_or(AppError::Forbidden)?.id.to_string();
     for (user, licence, max) in [
         (practitioner, "Registered nurse, aesthetic practice", 1.5),
         (owner, "Physician, medical director", 2.5),
@@ -43,13 +41,14 @@ pub async fn seed(
             licence_type: Some(licence.into()),
             max_depth_mm: Some(max),
         };
-        resources::set_licence(state, owner, &user.user.id, &input).await?;
+        let user = user.staff().ok_or(AppError::Forbidden)?;
+        resources::set_licence(ctx, owner, &user.id, &input).await?;
     }
     let mut rooms = Vec::new();
     for name in ["Treatment room 1", "Treatment room 2"] {
         rooms.push(
             resources::create_room(
-                state,
+                ctx,
                 owner,
                 &RoomInput {
                     name: Some(name.into()),
@@ -58,7 +57,7 @@ pub async fn seed(
             .await?,
         );
     }
-    let today = jiff::ZonedDateTime::now().date();
+    let today = ctx.today().await?;
     let due = today
         .checked_add(jiff::Span::new().months(6))
         .unwrap_or(today)
@@ -75,7 +74,7 @@ pub async fn seed(
             last_serviced_on: None,
             service_due_on: Some(due.clone()),
         };
-        devices.push(resources::create_device(state, owner, &input).await?);
+        devices.push(resources::create_device(ctx, owner, &input).await?);
     }
     for (name, use_for) in [
         ("Sterile hyaluronic glide (device maker's)", "glide"),
@@ -86,25 +85,25 @@ pub async fn seed(
             name: Some(name.into()),
             use_for: Some(use_for.into()),
         };
-        resources::add_formulary_item(state, owner, &input).await?;
+        resources::add_formulary_item(ctx, owner, &input).await?;
     }
 
-    let day = first_open_day(state, today).await?;
+    let day = first_open_day(ctx, today).await?;
     let mut booked = Vec::new();
     for (i, client_id) in ready.iter().take(STARTS.len()).enumerate() {
         let starts_at = format!("{day}T{}", STARTS[i]);
         let input = BookingInput {
-            client_id: Some(client_id.clone()),
+            client_id: Some(client_id.to_string()),
             intake_id: None,
-            practitioner_id: Some(practitioner.user.id.clone()),
-            room_id: Some(rooms[i % rooms.len()].id.clone()),
-            device_id: Some(devices[i % devices.len()].id.clone()),
+            practitioner_id: Some(practitioner_id.clone()),
+            room_id: Some(rooms[i % rooms.len()].id.to_string()),
+            device_id: Some(devices[i % devices.len()].id.to_string()),
             starts_at: Some(starts_at),
             zones: None,
             early_reason: None,
         };
         // A session that cannot be booked (a deferral not yet over) simply stays unbooked.
-        if let Ok(done) = booking::book(state, practitioner, &input).await {
+        if let Ok(done) = booking::book(ctx, practitioner, &input).await {
             booked.push(done.appointment);
         }
     }
@@ -112,7 +111,7 @@ pub async fn seed(
     // The first session of the day: checked in, charted and signed.
     if let Some(first) = booked.first() {
         let checked = room::check_in(
-            state,
+            ctx,
             practitioner,
             &first.id,
             &CheckInInput {
@@ -122,7 +121,7 @@ pub async fn seed(
             },
         )
         .await?;
-        let view = room::chart(state, practitioner, &checked.chart_id).await?;
+        let view = room::chart(ctx, practitioner, &checked.chart_id).await?;
         let at = |h, m| day.to_datetime(Time::constant(h, m, 0, 0));
         let chart = Chart {
             changes_since_last_visit: Some(ChangesSinceLastVisit::default()),
@@ -168,9 +167,9 @@ pub async fn seed(
             adverse_events: vec![],
             notes: "Tolerated well; even redness at the end-point.".into(),
         };
-        let value = serde_json::to_value(&chart).map_err(|e| AppError::Internal(e.to_string()))?;
+        let value = serde_json::to_value(&chart).map_err(AppError::internal)?;
         let saved = room::save(
-            state,
+            ctx,
             practitioner,
             &checked.chart_id,
             ChartInput {
@@ -179,35 +178,35 @@ pub async fn seed(
             },
         )
         .await?;
-        room::sign(state, practitioner, &checked.chart_id, saved.record.version).await?;
+        room::sign(ctx, practitioner, &checked.chart_id, saved.record.version).await?;
 
         // Its client's next sessions, from the series proposer.
         let proposal = booking::propose_series(
-            state,
+            ctx,
+            practitioner,
             &first.client_id,
             &ProposalInput {
                 intake_id: None,
-                practitioner_id: Some(practitioner.user.id.clone()),
-                room_id: Some(rooms[0].id.clone()),
-                device_id: Some(devices[0].id.clone()),
+                practitioner_id: Some(practitioner_id.clone()),
+                room_id: Some(rooms[0].id.to_string()),
+                device_id: Some(devices[0].id.to_string()),
                 from: Some(day.to_string()),
                 preferred_time: Some("09:00".into()),
             },
-            today,
         )
         .await?;
         for next in proposal.proposals {
             let input = BookingInput {
-                client_id: Some(first.client_id.clone()),
+                client_id: Some(first.client_id.to_string()),
                 intake_id: None,
-                practitioner_id: Some(practitioner.user.id.clone()),
-                room_id: Some(rooms[0].id.clone()),
-                device_id: Some(devices[0].id.clone()),
-                starts_at: Some(next.starts_at),
+                practitioner_id: Some(practitioner_id.clone()),
+                room_id: Some(rooms[0].id.to_string()),
+                device_id: Some(devices[0].id.to_string()),
+                starts_at: Some(next.starts_at.to_string()),
                 zones: Some(next.zones),
                 early_reason: None,
             };
-            booking::book(state, practitioner, &input).await?;
+            booking::book(ctx, practitioner, &input).await?;
         }
     }
     Ok(())

@@ -8,21 +8,25 @@
 //! carries a whole chart of the domain's shape, its lots and its audit entries.
 
 use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
 use needlepoint_domain::chart::{AnaestheticUse, Cartridge, Chart, Endpoint, ProductUse, ZoneRecord};
 use needlepoint_domain::checkin::ChangesSinceLastVisit;
+use needlepoint_domain::schedule::Slot;
 use needlepoint_store::{
-    AppointmentChange, AppointmentStatus, ChartRecord, ChartSignature, ConsentKind, NewAppointment,
+    AppointmentChange, AppointmentId, AppointmentStatus, AuditAction, ChartId, ChartSignature, ClientId,
+    ConsentKind, DeviceId, IntakeId, NewAppointment, NewChart, RoomId,
 };
 use serde_json::json;
 
-use crate::auth::CurrentUser;
-use crate::error::AppError;
-use crate::state::AppState;
-use crate::usecases::clients::ClientInput;
-use crate::usecases::consents::SignInput;
-use crate::usecases::resources::{self, DeviceInput, LicenceInput, RoomInput};
-use crate::usecases::room;
-use crate::usecases::{clients, consents, intakes, new_id, users};
+use crate::access::Actor;
+use crate::accounts::random_token;
+use crate::accounts::users::{self, NewAccount};
+use crate::clients::{self, ClientInput};
+use crate::consents::{self, SignInput};
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::resources::{self, DeviceInput, LicenceInput, RoomInput};
+use crate::{intakes, room};
 
 /// Practitioners (each with a room and a pen of their own) who share the sessions.
 const PRACTITIONERS: usize = 4;
@@ -72,38 +76,33 @@ pub struct VolumeReport {
 
 /// A client who may be treated, with the zones and depths of their plan.
 struct Treatable {
-    client_id: String,
-    intake_id: String,
+    client_id: ClientId,
+    intake_id: IntakeId,
     zones: Vec<(String, f64)>,
 }
 
 /// The staff and rooms of one run (names carry the run's stamp, so runs never collide).
 struct Staff {
-    practitioners: Vec<CurrentUser>,
-    rooms: Vec<String>,
-    devices: Vec<(String, String)>,
+    practitioners: Vec<Actor>,
+    rooms: Vec<RoomId>,
+    devices: Vec<(DeviceId, String)>,
 }
 
-fn acting(user: needlepoint_store::User) -> CurrentUser {
-    CurrentUser {
-        user,
-        csrf_token: String::new(),
-        token_hash: String::new(),
-    }
+async fn account(ctx: &Context, email: String, role: &str, password: &str) -> AppResult<Actor> {
+    let account = NewAccount {
+        email,
+        role: role.into(),
+        password: password.into(),
+    };
+    Ok(Actor::Staff(
+        users::create(ctx, &Actor::Job("seed"), &account).await?,
+    ))
 }
 
-async fn staff(state: &AppState, stamp: &str) -> Result<Staff, AppError> {
-    let password = new_id();
-    let owner = acting(
-        users::create(
-            state.store.as_ref(),
-            None,
-            &format!("owner-{stamp}@seed.invalid"),
-            "owner",
-            &password,
-        )
-        .await?,
-    );
+async fn staff(ctx: &Context, stamp: &str) -> AppResult<Staff> {
+    // Nobody signs in as the seeded staff: a random password each run.
+    let password = random_token()?;
+    let owner = account(ctx, format!("owner-{stamp}@seed.invalid"), "owner", &password).await?;
     let mut staff = Staff {
         practitioners: Vec::new(),
         rooms: Vec::new(),
@@ -111,18 +110,19 @@ async fn staff(state: &AppState, stamp: &str) -> Result<Staff, AppError> {
     };
     for n in 0..PRACTITIONERS {
         let email = format!("practitioner{n}-{stamp}@seed.invalid");
-        let user = users::create(state.store.as_ref(), None, &email, "practitioner", &password).await?;
+        let practitioner = account(ctx, email, "practitioner", &password).await?;
+        let user = practitioner.staff().ok_or(AppError::Forbidden)?.clone();
         let licence = LicenceInput {
             licence_type: Some("Registered nurse, aesthetic practice".into()),
             max_depth_mm: Some(2.5),
         };
-        resources::set_licence(state, &owner, &user.id, &licence).await?;
+        resources::set_licence(ctx, &owner, &user.id, &licence).await?;
         let room = RoomInput {
             name: Some(format!("Room {} ({stamp})", n + 1)),
         };
         staff
             .rooms
-            .push(resources::create_room(state, &owner, &room).await?.id);
+            .push(resources::create_room(ctx, &owner, &room).await?.id);
         let device = DeviceInput {
             name: Some(format!("Pen {}", n + 1)),
             model: Some("pen".into()),
@@ -133,9 +133,9 @@ async fn staff(state: &AppState, stamp: &str) -> Result<Staff, AppError> {
             last_serviced_on: None,
             service_due_on: None,
         };
-        let device = resources::create_device(state, &owner, &device).await?;
+        let device = resources::create_device(ctx, &owner, &device).await?;
         staff.devices.push((device.id, device.serial));
-        staff.practitioners.push(acting(user));
+        staff.practitioners.push(practitioner);
     }
     Ok(staff)
 }
@@ -199,17 +199,12 @@ fn intake_body(i: u64, today: Date, birth_date: &str) -> serde_json::Value {
     })
 }
 
-async fn add_client(
-    state: &AppState,
-    by: &CurrentUser,
-    i: u64,
-    today: Date,
-) -> Result<Option<Treatable>, AppError> {
+async fn add_client(ctx: &Context, by: &Actor, i: u64, today: Date) -> AppResult<Option<Treatable>> {
     let given = GIVEN[(i % 24) as usize];
     let family = FAMILY[((i / 24) % 24) as usize];
     let birth_date = format!("{}-{:02}-{:02}", 1950 + i % 55, 1 + i % 12, 1 + i % 28);
     let client = clients::create(
-        state,
+        ctx,
         by,
         &ClientInput {
             given_name: Some(given.into()),
@@ -224,22 +219,19 @@ async fn add_client(
         },
     )
     .await?;
-    let (record, plan) = intakes::create(state, by, &client.id, &intake_body(i, today, &birth_date)).await?;
+    let (record, plan) = intakes::create(ctx, by, &client.id, &intake_body(i, today, &birth_date)).await?;
     if !plan.screening.decision.allows_treatment() || plan.zones.is_empty() {
         return Ok(None);
     }
-    let template = consents::current_template(state, ConsentKind::Treatment).await?;
+    let template = consents::current_template(ctx, by, ConsentKind::Treatment).await?;
     let consent = SignInput {
         kind: Some("treatment".into()),
-        template_id: Some(template.id),
-        signer_name: Some(format!(
-            "{} {}",
-            client.fields.given_name, client.fields.family_name
-        )),
+        template_id: Some(template.id.to_string()),
+        signer_name: Some(client.fields.full_name()),
         scopes: vec![],
         signature_path: None,
     };
-    consents::sign(state, by, &client.id, &consent).await?;
+    consents::sign(ctx, by, &client.id, &consent).await?;
     Ok(Some(Treatable {
         client_id: client.id,
         intake_id: record.id,
@@ -298,55 +290,58 @@ fn chart_for(session: u64, day: Date, starts: DateTime, zones: &[(String, f64)],
     }
 }
 
-/// One past session: booked, checked in, charted and signed, each step audited.
-async fn add_session(
-    state: &AppState,
-    staff: &Staff,
-    who: &Treatable,
-    session: u64,
-    today: Date,
-) -> Result<(), AppError> {
-    let n = session as usize;
+/// When the `session`th past session took place: practitioner by practitioner, six a day, going
+/// back from yesterday.
+fn session_slot(session: u64, today: Date) -> AppResult<(usize, Date, Slot)> {
+    let n = usize::try_from(session).unwrap_or(usize::MAX);
     let p = n % PRACTITIONERS;
     let slot = n / PRACTITIONERS;
     let days_back = i64::try_from(1 + slot / SESSIONS_A_DAY).unwrap_or(i64::MAX);
     let day = today
         .checked_sub(jiff::Span::new().days(days_back))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(AppError::internal)?;
     let minutes = i64::try_from(80 * (slot % SESSIONS_A_DAY)).unwrap_or(0);
     let starts = day
         .to_datetime(Time::constant(9, 0, 0, 0))
         .checked_add(jiff::Span::new().minutes(minutes))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let ends = starts
-        .checked_add(jiff::Span::new().minutes(60))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(AppError::internal)?;
+    let slot = Slot::new(starts, 60).ok_or_else(|| AppError::internal("a seeded session out of range"))?;
+    Ok((p, day, slot))
+}
+
+/// One past session: booked, checked in, charted and signed, each step audited.
+async fn add_session(
+    ctx: &Context,
+    staff: &Staff,
+    who: &Treatable,
+    session: u64,
+    zone: &TimeZone,
+) -> AppResult<()> {
+    let (p, day, slot) = session_slot(session, ctx.today().await?)?;
     let practitioner = &staff.practitioners[p];
+    let by = practitioner.staff().ok_or(AppError::Forbidden)?;
     let (device_id, serial) = &staff.devices[p];
-    let audit = |action: &str| practitioner.audit_entry(action, "ok", Some(&who.client_id), "seed");
-    let appointment = state
+    let audit = |action| ctx.ok(practitioner, action, Some(&who.client_id), "seed");
+    let appointment = ctx
         .store
         .book(
             NewAppointment {
-                id: new_id(),
+                id: AppointmentId::new(),
                 client_id: who.client_id.clone(),
                 intake_id: who.intake_id.clone(),
-                practitioner_id: practitioner.user.id.clone(),
+                practitioner_id: by.id.clone(),
                 room_id: staff.rooms[p].clone(),
                 device_id: device_id.clone(),
-                starts_at: starts.to_string(),
-                ends_at: ends.to_string(),
-                clash_window_start: day.to_datetime(Time::midnight()).to_string(),
+                time: crate::booking::session_time(slot, zone)?,
                 zones: who.zones.iter().map(|(z, _)| z.clone()).collect(),
                 early_reason: None,
-                created_by: practitioner.user.id.clone(),
-                created_at: starts.to_string(),
+                created_by: by.id.clone(),
+                created_at: ctx.now(),
             },
-            audit("appointment.book"),
+            audit(AuditAction::AppointmentBook),
         )
         .await?;
-    let now = crate::auth::session::now_text();
-    let (_, opened) = state
+    let (_, opened) = ctx
         .store
         .check_in(
             AppointmentChange {
@@ -356,43 +351,41 @@ async fn add_session(
                 reason: None,
                 new_time: None,
                 new_intake_id: None,
-                updated_at: now.clone(),
+                updated_at: ctx.now(),
             },
-            ChartRecord {
-                id: new_id(),
+            NewChart {
+                id: ChartId::new(),
                 appointment_id: appointment.id.clone(),
                 client_id: who.client_id.clone(),
-                chart: json!({}),
-                version: 1,
-                cosigned_by: None,
-                cosigned_at: None,
-                signed_by: None,
-                signed_at: None,
-                created_at: now.clone(),
-                updated_at: now.clone(),
+                chart: Chart::default(),
+                created_at: ctx.now(),
             },
-            audit("appointment.check_in"),
+            audit(AuditAction::AppointmentCheckIn),
         )
         .await?;
-    let chart = chart_for(session, day, starts, &who.zones, serial);
+    let chart = chart_for(session, day, slot.start, &who.zones, serial);
     let lots = room::lots(&chart);
-    let value = serde_json::to_value(&chart).map_err(|e| AppError::Internal(e.to_string()))?;
-    let saved = state
+    let saved = ctx
         .store
-        .save_chart(&opened.id, opened.version, value, &now, audit("chart.save"))
+        .save_chart(
+            &opened.id,
+            opened.version,
+            chart,
+            ctx.now(),
+            audit(AuditAction::ChartSave),
+        )
         .await?;
-    state
-        .store
+    ctx.store
         .sign_chart(
             ChartSignature {
                 chart_id: saved.id.clone(),
                 expected_version: saved.version,
-                signed_by: practitioner.user.id.clone(),
-                signed_at: now,
-                used_on: day.to_string(),
+                signed_by: by.id.clone(),
+                signed_at: ctx.now(),
+                used_on: day,
                 lots,
             },
-            audit("chart.sign"),
+            audit(AuditAction::ChartSign),
         )
         .await?;
     Ok(())
@@ -400,18 +393,19 @@ async fn add_session(
 
 /// Adds `clients` clients and `sessions` signed past sessions; `progress` hears each record made.
 pub async fn seed(
-    state: &AppState,
+    ctx: &Context,
     clients: u64,
     sessions: u64,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<VolumeReport, AppError> {
-    let stamp = jiff::Timestamp::now().as_millisecond().to_string();
-    let staff = staff(state, &stamp).await?;
-    let today = jiff::ZonedDateTime::now().date();
+) -> AppResult<VolumeReport> {
+    let stamp = ctx.now().as_millisecond().to_string();
+    let staff = staff(ctx, &stamp).await?;
+    let today = ctx.today().await?;
+    let zone = ctx.time_zone().await?;
     let mut treatable = Vec::new();
     for i in 0..clients {
         let by = &staff.practitioners[(i as usize) % PRACTITIONERS];
-        if let Some(who) = add_client(state, by, i, today).await? {
+        if let Some(who) = add_client(ctx, by, i, today).await? {
             treatable.push(who);
         }
         progress(1);
@@ -424,7 +418,7 @@ pub async fn seed(
     }
     for session in 0..sessions {
         let who = &treatable[(session as usize) % treatable.len()];
-        add_session(state, &staff, who, session, today).await?;
+        add_session(ctx, &staff, who, session, &zone).await?;
         progress(1);
     }
     Ok(VolumeReport {
