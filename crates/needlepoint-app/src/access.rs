@@ -59,6 +59,7 @@ macro_rules! actions {
 }
 
 actions! {
+    SeeHealth => Public,
     SignIn => Public,
     SetUp => Public,
     ReadAftercareByLink => Public,

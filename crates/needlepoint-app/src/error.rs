@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use needlepoint_store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum AppError {
     #[error("sign in to continue")]
     Unauthenticated,

@@ -856,7 +856,7 @@ async fn the_pages_book_check_in_chart_and_sign_without_scripts() {
     // The lot page finds the session.
     let (_, lots) = page(&practitioner, app.url("/lots?lot=A-1")).await;
     assert!(
-        lots.contains("Ana") && lots.contains("post procedure: Aloe gel"),
+        lots.contains("Ana") && lots.contains("After-care product: Aloe gel"),
         "{lots}"
     );
 }

@@ -2,63 +2,52 @@
 //! (check-in, moving, cancelling, no-show).
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::DateTime;
 use maud::{Markup, html};
-use needlepoint_domain::checkin::ChangesSinceLastVisit;
-use needlepoint_store::{Appointment, AppointmentStatus};
-use serde::Deserialize;
-
-use crate::api::booking::clinic_today;
-use crate::auth::CurrentUser;
-use crate::auth::access::Staff;
-use crate::error::{AppError, PageError};
-use crate::state::AppState;
-use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
-use crate::ui::layout::page;
-use crate::usecases::booking::{
+use needlepoint_app::booking::{
     self, BookingInput, CalendarQuery, ProposalInput, RescheduleInput, StatusInput,
 };
-use crate::usecases::resources;
-use crate::usecases::room::{self, CheckInInput};
+use needlepoint_app::room::{self, CheckInInput};
+use needlepoint_app::{AppError, resources};
+use needlepoint_domain::checkin::ChangesSinceLastVisit;
+use needlepoint_store::{AppointmentId, AppointmentStatus, ClientId};
+use serde::Deserialize;
 
-fn hhmm(text: &str) -> &str {
-    text.get(11..16).unwrap_or(text)
+use crate::error::WebError;
+use crate::extract::Id;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::ui::PageResult;
+use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
+use crate::ui::layout::page;
+
+fn hhmm(time: DateTime) -> String {
+    time.strftime("%H:%M").to_string()
+}
+
+/// As a `datetime-local` input shows it.
+fn local_input(time: DateTime) -> String {
+    time.strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
 fn status_label(status: AppointmentStatus) -> &'static str {
-    match status {
-        AppointmentStatus::Booked => "Booked",
-        AppointmentStatus::CheckedIn => "Checked in",
-        AppointmentStatus::Done => "Done",
-        AppointmentStatus::Cancelled => "Cancelled",
-        AppointmentStatus::NoShow => "No-show",
-    }
+    status.label()
 }
 
 /// The calendar: a day or a week, for one practitioner, one room, or everyone.
 pub async fn calendar(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Query(query): Query<CalendarQuery>,
-) -> Result<Markup, PageError> {
-    let calendar = booking::calendar(&state, &query, clinic_today()).await?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "calendar.read",
-            "ok",
-            None,
-            format!("from={} days={}", calendar.from, calendar.days),
-        ))
-        .await?;
-    let practitioners = resources::practitioners(&state).await?;
-    let rooms = state.store.rooms().await?;
+) -> PageResult<Markup> {
+    let calendar = booking::calendar(&state.app, &user.actor, &query).await?;
+    let practitioners = resources::practitioners(&state.app, &user.actor).await?;
+    let rooms = resources::rooms(&state.app, &user.actor).await?;
+    let today = state.app.today().await?;
     let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    let from: jiff::civil::Date = calendar
-        .from
-        .parse()
-        .map_err(|_| AppError::field("from", "expected a date"))?;
+    let from = calendar.from;
     let shift = |days: i64| {
         from.checked_add(jiff::Span::new().days(days))
             .unwrap_or(from)
@@ -85,18 +74,18 @@ pub async fn calendar(
                 label for="practitioner_id" { "Practitioner" }
                 select #practitioner_id name="practitioner_id" {
                     option value="" { "everyone" }
-                    @for (p, _) in &practitioners { option value=(p.id) selected[selected(&query.practitioner_id, &p.id)] { (p.email) } }
+                    @for (p, _) in &practitioners { option value=(p.id) selected[selected(&query.practitioner_id, p.id.as_str())] { (p.email) } }
                 }
                 label for="room_id" { "Room" }
                 select #room_id name="room_id" {
                     option value="" { "every room" }
-                    @for r in &rooms { option value=(r.id) selected[selected(&query.room_id, &r.id)] { (r.name) } }
+                    @for r in &rooms { option value=(r.id) selected[selected(&query.room_id, r.id.as_str())] { (r.name) } }
                 }
                 button type="submit" { "Show" }
             }
             p.actions {
                 a.button href=(format!("/calendar?from={}{keep}", shift(-step))) { "← Earlier" }
-                a.button href=(format!("/calendar?from={}{keep}", clinic_today())) { "Today" }
+                a.button href=(format!("/calendar?from={today}{keep}")) { "Today" }
                 a.button href=(format!("/calendar?from={}{keep}", shift(step))) { "Later →" }
             }
             @if calendar.entries.is_empty() {
@@ -108,7 +97,7 @@ pub async fn calendar(
                         @for entry in &calendar.entries {
                             @let a = &entry.appointment;
                             tr {
-                                td { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.get(..10).unwrap_or("")) " " (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) } }
+                                td { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.date()) " " (hhmm(a.starts_at)) "–" (hhmm(a.ends_at)) } }
                                 td { (entry.client_name) }
                                 td { (practitioners.iter().find(|(p, _)| p.id == a.practitioner_id).map_or("?", |(p, _)| p.email.as_str())) }
                                 td { (rooms.iter().find(|r| r.id == a.room_id).map_or("?", |r| r.name.as_str())) }
@@ -135,29 +124,27 @@ pub struct BookQuery {
 /// dropped on its own.
 pub async fn book_page(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(client_id): Path<String>,
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
     Query(query): Query<BookQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     render_book(&state, &user, &client_id, &query, None).await
 }
 
 async fn render_book(
     state: &AppState,
     user: &CurrentUser,
-    client_id: &str,
+    client_id: &ClientId,
     query: &BookQuery,
     error: Option<&AppError>,
-) -> Result<Markup, PageError> {
-    let client = state.store.client(client_id).await?.ok_or(AppError::NotFound)?;
-    let series = booking::series(state, client_id).await?;
-    state
-        .audit
-        .record_read(user.audit_entry("series.read", "ok", Some(client_id), ""))
-        .await?;
-    let practitioners = resources::practitioners(state).await?;
-    let rooms = state.store.rooms().await?;
-    let devices = state.store.devices().await?;
+) -> PageResult<Markup> {
+    let (ctx, actor) = (&state.app, &user.actor);
+    let client = ctx.store.client(client_id).await?.ok_or(AppError::NotFound)?;
+    let series = booking::series(ctx, actor, client_id).await?;
+    let practitioners = resources::practitioners(ctx, actor).await?;
+    let rooms = resources::rooms(ctx, actor).await?;
+    let devices = resources::devices(ctx, actor).await?;
+    let today = ctx.today().await?;
     let chosen = query.practitioner_id.is_some() && query.room_id.is_some() && query.device_id.is_some();
     let proposal = if chosen {
         let input = ProposalInput {
@@ -168,12 +155,12 @@ async fn render_book(
             from: query.from.clone(),
             preferred_time: query.preferred_time.clone(),
         };
-        Some(booking::propose_series(state, client_id, &input, clinic_today()).await)
+        Some(booking::propose_series(ctx, actor, client_id, &input).await)
     } else {
         None
     };
     let pick = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    let name = client.fields.full_name();
     Ok(page(
         &format!("Book sessions for {name}"),
         Some(user),
@@ -185,7 +172,7 @@ async fn render_book(
                     (series.missed.len()) " missed, " strong { (series.missing) " still to book" } "." }
                 @if !series.appointments.is_empty() {
                     ul.list { @for a in &series.appointments {
-                        li { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.replace('T', " ").get(..16).unwrap_or("")) } " · " (status_label(a.status)) " · " (a.zones.join(", ")) }
+                        li { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.strftime("%Y-%m-%d %H:%M")) } " · " (status_label(a.status)) " · " (a.zones.join(", ")) }
                     } }
                 }
             }
@@ -195,16 +182,16 @@ async fn render_book(
                     div { label for="practitioner_id" { "Practitioner" }
                         select #practitioner_id name="practitioner_id" required {
                             @for (p, licence) in &practitioners {
-                                option value=(p.id) selected[pick(&query.practitioner_id, &p.id)] {
+                                option value=(p.id) selected[pick(&query.practitioner_id, p.id.as_str())] {
                                     (p.email) @if let Some(l) = licence { " (" (l.licence_type) ", up to " (f64::from(l.max_depth_hundredths) / 100.0) " mm)" } @else { " (no licence on record)" }
                                 }
                             }
                         } }
                     div { label for="room_id" { "Room" }
-                        select #room_id name="room_id" required { @for r in &rooms { option value=(r.id) selected[pick(&query.room_id, &r.id)] { (r.name) } } } }
+                        select #room_id name="room_id" required { @for r in &rooms { option value=(r.id) selected[pick(&query.room_id, r.id.as_str())] { (r.name) } } } }
                     div { label for="device_id" { "Device" }
-                        select #device_id name="device_id" required { @for d in &devices { option value=(d.id) selected[pick(&query.device_id, &d.id)] { (d.name) " · " (d.serial) } } } }
-                    div { label for="from" { "From" } input #from type="date" name="from" value=(query.from.clone().unwrap_or_else(|| clinic_today().to_string())); }
+                        select #device_id name="device_id" required { @for d in &devices { option value=(d.id) selected[pick(&query.device_id, d.id.as_str())] { (d.name) " · " (d.serial) } } } }
+                    div { label for="from" { "From" } input #from type="date" name="from" value=(query.from.clone().unwrap_or_else(|| today.to_string())); }
                     div { label for="preferred_time" { "Preferred time" } input #preferred_time type="time" name="preferred_time" value=(query.preferred_time.clone().unwrap_or_else(|| "10:00".into())); }
                 }
                 button.primary type="submit" { "Propose" }
@@ -225,7 +212,7 @@ async fn render_book(
                                 @for z in &p.zones { input type="hidden" name="zones" value=(z); }
                                 label for=(format!("start-{}", p.number)) { "Session " (p.number) " (" (p.zones.join(", ")) ")"
                                     @if let Some(gap) = p.gap_days { ", " (gap) " days after the one before" } }
-                                input id=(format!("start-{}", p.number)) type="datetime-local" name="starts_at" value=(p.starts_at.get(..16).unwrap_or(&p.starts_at));
+                                input id=(format!("start-{}", p.number)) type="datetime-local" name="starts_at" value=(local_input(p.starts_at));
                                 button.primary type="submit" { "Book" }
                             }
                         }
@@ -243,9 +230,9 @@ async fn render_book(
 /// Books one session (a proposal accepted or moved, or a single booking).
 pub async fn book(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let zones = pairs.all("zones");
@@ -259,8 +246,8 @@ pub async fn book(
         zones: (!zones.is_empty()).then_some(zones),
         early_reason: pairs.text("early_reason"),
     };
-    let client_id = input.client_id.clone().unwrap_or_default();
-    match booking::book(&state, &user, &input).await {
+    let client_id = input.client_id.as_deref().and_then(ClientId::parse);
+    match booking::book(&state.app, &user.actor, &input).await {
         Ok(booked) => Ok(Redirect::to(&format!("/appointments/{}", booked.appointment.id)).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Clash { .. })) => {
             let query = BookQuery {
@@ -274,7 +261,10 @@ pub async fn book(
                     .map(str::to_string),
                 preferred_time: None,
             };
-            let status = error.status();
+            let status = WebError::App(error.clone()).status();
+            let Some(client_id) = client_id else {
+                return Err(error.into());
+            };
             let mut body = render_book(&state, &user, &client_id, &query, Some(&error)).await?;
             if let AppError::Invalid { fields, .. } = &error
                 && fields.contains_key("early_reason")
@@ -310,26 +300,18 @@ fn early_form(user: &CurrentUser, input: &BookingInput, error: &AppError, rest: 
 async fn render_appointment(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &AppointmentId,
     error: Option<&AppError>,
-) -> Result<Markup, PageError> {
-    let a: Appointment = state.store.appointment(id).await?.ok_or(AppError::NotFound)?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "appointment.read",
-            "ok",
-            Some(&a.client_id),
-            format!("appointment={id}"),
-        ))
-        .await?;
+) -> PageResult<Markup> {
+    let a = booking::read(&state.app, &user.actor, id).await?;
     let client = state
+        .app
         .store
         .client(&a.client_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let chart = state.store.chart_for_appointment(id).await?;
-    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    let chart = state.app.store.chart_for_appointment(id).await?;
+    let name = client.fields.full_name();
     let questions: [(&str, &str); 6] = [
         (
             "new_medication",
@@ -354,16 +336,13 @@ async fn render_appointment(
         ),
     ];
     Ok(page(
-        &format!(
-            "{name}, {}",
-            a.starts_at.replace('T', " ").get(..16).unwrap_or("")
-        ),
+        &format!("{name}, {}", a.starts_at.strftime("%Y-%m-%d %H:%M")),
         Some(user),
         html! {
             (error_summary(error))
             dl.details {
                 dt { "Status" } dd { (status_label(a.status)) @if let Some(r) = &a.status_reason { " (" (r) ")" } }
-                dt { "Time" } dd { (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) }
+                dt { "Time" } dd { (hhmm(a.starts_at)) "–" (hhmm(a.ends_at)) }
                 dt { "Zones" } dd { (a.zones.join(", ")) }
                 @if let Some(r) = &a.early_reason { dt { "Booked early because" } dd { (r) } }
                 dt { "Client" } dd { a href=(format!("/clients/{}", client.id)) { (name) } }
@@ -389,7 +368,7 @@ async fn render_appointment(
                     (csrf_field(user))
                     input type="hidden" name="version" value=(a.version);
                     label for="new-start" { "Move to" }
-                    input #new-start type="datetime-local" name="starts_at" value=(a.starts_at.get(..16).unwrap_or(""));
+                    input #new-start type="datetime-local" name="starts_at" value=(local_input(a.starts_at));
                     label for="move-reason" { "Reason" } input #move-reason name="reason";
                     button type="submit" { "Move" }
                 }
@@ -412,9 +391,9 @@ async fn render_appointment(
 
 pub async fn appointment(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
+) -> PageResult<Markup> {
     render_appointment(&state, &user, &id, None).await
 }
 
@@ -423,9 +402,9 @@ pub async fn appointment(
 async fn after_change(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &AppointmentId,
     result: Result<(), AppError>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/appointments/{id}")).into_response()),
         Err(
@@ -434,7 +413,7 @@ async fn after_change(
             | AppError::Conflict { .. }
             | AppError::Frozen { .. }),
         ) => Ok((
-            error.status(),
+            WebError::App(error.clone()).status(),
             render_appointment(state, user, id, Some(&error)).await?,
         )
             .into_response()),
@@ -448,10 +427,10 @@ fn version(pairs: &Pairs) -> Option<i64> {
 
 pub async fn check_in(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let ticked = |key: &str| pairs.get(key) == Some("true");
@@ -468,7 +447,7 @@ pub async fn check_in(
         changes,
         intake: None,
     };
-    match room::check_in(&state, &user, &id, &input).await {
+    match room::check_in(&state.app, &user.actor, &id, &input).await {
         Ok(done) => {
             let next = if user.role().is_clinical() {
                 format!("/charts/{}", done.chart_id)
@@ -483,36 +462,36 @@ pub async fn check_in(
 
 pub async fn cancel(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     status_change(state, user, id, pairs, AppointmentStatus::Cancelled).await
 }
 
 pub async fn no_show(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     status_change(state, user, id, pairs, AppointmentStatus::NoShow).await
 }
 
 async fn status_change(
     state: AppState,
     user: CurrentUser,
-    id: String,
+    id: AppointmentId,
     pairs: Vec<(String, String)>,
     status: AppointmentStatus,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = StatusInput {
         version: version(&pairs),
         reason: pairs.text("reason"),
     };
-    let result = booking::set_status(&state, &user, &id, status, &input)
+    let result = booking::set_status(&state.app, &user.actor, &id, status, &input)
         .await
         .map(|_| ());
     after_change(&state, &user, &id, result).await
@@ -520,10 +499,10 @@ async fn status_change(
 
 pub async fn reschedule(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = RescheduleInput {
@@ -532,6 +511,8 @@ pub async fn reschedule(
         reason: pairs.text("reason"),
         early_reason: pairs.text("early_reason"),
     };
-    let result = booking::reschedule(&state, &user, &id, &input).await.map(|_| ());
+    let result = booking::reschedule(&state.app, &user.actor, &id, &input)
+        .await
+        .map(|_| ());
     after_change(&state, &user, &id, result).await
 }

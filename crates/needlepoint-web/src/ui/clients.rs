@@ -1,22 +1,26 @@
 //! Client pages: search, create, view, edit, archive.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use needlepoint_store::{Client, ConsentKind};
+use needlepoint_app::{consents, intakes, room};
+use needlepoint_store::{Client, ClientId, ConsentKind};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Staff;
-use crate::error::{AppError, PageError};
+use crate::error::WebError;
+use crate::extract::Id;
+
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
-use crate::usecases::clients::{self, ClientInput};
+use needlepoint_app::AppError;
+use needlepoint_app::clients::{self, ClientInput};
 
-pub async fn home(_staff: Staff) -> Redirect {
+pub async fn home(_user: CurrentUser) -> Redirect {
     Redirect::to("/clients")
 }
 
@@ -27,11 +31,11 @@ pub struct SearchQuery {
 
 pub async fn list(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Query(query): Query<SearchQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     let text = query.q.unwrap_or_default();
-    let found = clients::search(&state, &user, &text, false).await?;
+    let found = clients::search(&state.app, &user.actor, &text, false).await?;
     Ok(page(
         "Clients",
         Some(&user),
@@ -108,7 +112,7 @@ fn input_from(pairs: &Pairs) -> ClientInput {
     }
 }
 
-pub async fn new_form(Staff(user): Staff) -> Result<Markup, PageError> {
+pub async fn new_form(user: CurrentUser) -> PageResult<Markup> {
     Ok(page(
         "New client",
         Some(&user),
@@ -118,13 +122,13 @@ pub async fn new_form(Staff(user): Staff) -> Result<Markup, PageError> {
 
 pub async fn create(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
-    match clients::create(&state, &user, &input).await {
+    match clients::create(&state.app, &user.actor, &input).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
         Err(error @ AppError::Invalid { .. }) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -152,21 +156,21 @@ fn details(client: &Client) -> Markup {
 
 pub async fn show(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let client = clients::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
+) -> PageResult<Markup> {
+    let client = clients::read(&state.app, &user.actor, &id).await?;
     let clinical = user.role().is_clinical();
     let (intakes, consents, history) = if clinical {
         (
-            crate::usecases::intakes::list(&state, &user, &id).await?,
-            crate::usecases::consents::list(&state, &user, &id).await?,
-            crate::usecases::room::history(&state, &user, &id).await?,
+            intakes::list(&state.app, &user.actor, &id).await?,
+            consents::list(&state.app, &user.actor, &id).await?,
+            room::history(&state.app, &user.actor, &id).await?,
         )
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
-    let title = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    let title = client.fields.full_name();
     Ok(page(
         &title,
         Some(&user),
@@ -184,7 +188,7 @@ pub async fn show(
                     ul.list {
                         @for h in &history {
                             li {
-                                a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.replace('T', " ").get(..16).unwrap_or("")) }
+                                a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()) }
                                 " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (zone) " " (depth) " mm" }
                                 " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
                                 @if h.amended { " · amended" }
@@ -197,7 +201,7 @@ pub async fn show(
                     @if intakes.is_empty() { p { "No intake yet." } }
                     ul.list {
                         @for i in &intakes {
-                            li { a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) } " · " (i.created_at.get(..10).unwrap_or(&i.created_at)) " · " span.decision { (i.decision.replace('_', " ")) } }
+                            li { a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) } " · " (i.created_at.strftime("%Y-%m-%d")) " · " span.decision { (i.decision.name().replace('_', " ")) } }
                         }
                     }
                 }
@@ -208,10 +212,10 @@ pub async fn show(
                         @for c in &consents {
                             li {
                                 (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
-                                " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (c.signed_at.get(..10).unwrap_or(&c.signed_at))
-                                @if !c.scopes.is_empty() { " · " (c.scopes.join(", ")) }
+                                " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (c.signed_at.strftime("%Y-%m-%d"))
+                                @if !c.scopes.is_empty() { " · " (c.scopes.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")) }
                                 @if let Some(at) = &c.withdrawn_at {
-                                    " · " strong { "withdrawn " (at.get(..10).unwrap_or(at)) }
+                                    " · " strong { "withdrawn " (at.strftime("%Y-%m-%d")) }
                                 } @else {
                                     form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
                                         (csrf_field(&user))
@@ -242,15 +246,15 @@ pub async fn show(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let client = clients::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
+) -> PageResult<Markup> {
+    let client = clients::read(&state.app, &user.actor, &id).await?;
     let f = &client.fields;
     let input = ClientInput {
         given_name: Some(f.given_name.clone()),
         family_name: Some(f.family_name.clone()),
-        birth_date: Some(f.birth_date.clone()),
+        birth_date: Some(f.birth_date.to_string()),
         email: f.email.clone(),
         phone: f.phone.clone(),
     };
@@ -269,18 +273,18 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
     let version = pairs.get("version").and_then(|v| v.parse().ok());
-    match clients::update(&state, &user, &id, version, &input).await {
+    match clients::update(&state.app, &user.actor, &id, version, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}")).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok((
-            error.status(),
+            WebError::App(error.clone()).status(),
             page(
                 "Edit client",
                 Some(&user),
@@ -300,16 +304,16 @@ pub async fn update(
 
 pub async fn archive(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let version = pairs
         .get("version")
         .and_then(|v| v.parse().ok())
-        .ok_or(AppError::field("version", "required"))?;
-    clients::archive(&state, &user, &id, version).await?;
+        .ok_or_else(|| AppError::field("version", "required"))?;
+    clients::archive(&state.app, &user.actor, &id, version).await?;
     Ok(Redirect::to(&format!("/clients/{id}")).into_response())
 }

@@ -6,13 +6,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use needlepoint_domain::schedule::{Day, Opening};
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Owner;
-use crate::error::{AppError, PageError};
+use needlepoint_app::AppError;
+use needlepoint_app::resources::{self, DeviceInput, FormularyInput, LicenceInput, RoomInput};
+use needlepoint_app::settings::{self, ClinicInput};
+use needlepoint_store::UserId;
+
+use crate::error::WebError;
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
-use crate::usecases::resources::{self, DeviceInput, FormularyInput, LicenceInput, RoomInput};
 
 const DAYS: [(Day, &str, &str); 7] = [
     (Day::Monday, "monday", "Monday"),
@@ -24,17 +28,31 @@ const DAYS: [(Day, &str, &str); 7] = [
     (Day::Sunday, "sunday", "Sunday"),
 ];
 
-async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) -> Result<Markup, PageError> {
-    let practitioners = resources::practitioners(state).await?;
-    let rooms = state.store.rooms().await?;
-    let devices = state.store.devices().await?;
-    let formulary = state.store.formulary().await?;
-    let hours = resources::opening_hours(state).await?;
+async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) -> PageResult<Markup> {
+    let (ctx, actor) = (&state.app, &user.actor);
+    let practitioners = resources::practitioners(ctx, actor).await?;
+    let rooms = resources::rooms(ctx, actor).await?;
+    let devices = resources::devices(ctx, actor).await?;
+    let formulary = resources::formulary(ctx, actor).await?;
+    let hours = settings::opening_hours(ctx).await?;
+    let clinic = settings::clinic(ctx).await?;
     Ok(page(
         "Clinic set-up",
         Some(user),
         html! {
             (error_summary(error))
+            section.card aria-labelledby="clinic-h" {
+                h2 #clinic-h { "The clinic" }
+                form method="post" action="/clinic/settings" {
+                    (csrf_field(user))
+                    div.row {
+                        div { label for="clinic-name" { "Name" } input #clinic-name name="name" value=(clinic.name) required; }
+                        div { label for="clinic-phone" { "Phone for clients" } input #clinic-phone name="phone" type="tel" value=(clinic.phone.clone().unwrap_or_default()); }
+                        div { label for="clinic-zone" { "Time zone" } input #clinic-zone name="time_zone" value=(clinic.time_zone.clone().unwrap_or_default()) placeholder="Europe/London"; }
+                    }
+                    button type="submit" { "Save" }
+                }
+            }
             section.card aria-labelledby="lic-h" {
                 h2 #lic-h { "Practitioners and their licences" }
                 table {
@@ -69,7 +87,7 @@ async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) 
                     tbody { @for d in &devices { tr {
                         td { (d.name) } td { (d.model) } td { (d.serial) }
                         td { (f64::from(d.min_hundredths) / 100.0) "–" (f64::from(d.max_hundredths) / 100.0) " mm" }
-                        td { (d.service_due_on.clone().unwrap_or_default()) }
+                        td { (d.service_due_on.map(|d| d.to_string()).unwrap_or_default()) }
                     } } }
                 }
                 form method="post" action="/clinic/devices" {
@@ -78,8 +96,8 @@ async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) 
                         div { label for="dev-name" { "Name" } input #dev-name name="name" required; }
                         div { label for="dev-model" { "Model or class" }
                             select #dev-model name="model" {
-                                @for c in &state.protocol.device_classes { option value=(c.id) { (c.label) } }
-                                @for m in &state.protocol.device_models { option value=(m.id) { (m.label) } }
+                                @for c in &state.app.protocol.device_classes { option value=(c.id) { (c.label) } }
+                                @for m in &state.app.protocol.device_models { option value=(m.id) { (m.label) } }
                             } }
                         div { label for="dev-serial" { "Serial" } input #dev-serial name="serial" required; }
                         div { label for="dev-min" { "Min mm" } input #dev-min name="min_mm" type="number" step="0.05" required; }
@@ -93,7 +111,7 @@ async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) 
             section.card aria-labelledby="form-h" {
                 h2 #form-h { "Formulary" }
                 p.hint { "Only sterile products approved for the skin's channels belong here: other serums have caused lasting granulomas." }
-                ul.list { @for f in &formulary { li { (f.name) " · " (f.use_for.replace('_', " ")) } } }
+                ul.list { @for f in &formulary { li { (f.name) " · " (f.use_for.label()) } } }
                 form.inline method="post" action="/clinic/formulary" {
                     (csrf_field(user))
                     label for="f-name" { "Product" } input #f-name name="name" required;
@@ -125,26 +143,22 @@ async fn render(state: &AppState, user: &CurrentUser, error: Option<&AppError>) 
     ))
 }
 
-pub async fn show(State(state): State<AppState>, Owner(user): Owner) -> Result<Markup, PageError> {
+pub async fn show(State(state): State<AppState>, user: CurrentUser) -> PageResult<Markup> {
     render(&state, &user, None).await
 }
 
-async fn done(
-    state: &AppState,
-    user: &CurrentUser,
-    result: Result<(), AppError>,
-) -> Result<Response, PageError> {
+async fn done(state: &AppState, user: &CurrentUser, result: Result<(), AppError>) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to("/clinic").into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let status = error.status();
+            let status = WebError::App(error.clone()).status();
             Ok((status, render(state, user, Some(&error)).await?).into_response())
         }
         Err(error) => Err(error.into()),
     }
 }
 
-fn checked(pairs: Vec<(String, String)>, user: &CurrentUser) -> Result<Pairs, PageError> {
+fn checked(pairs: Vec<(String, String)>, user: &CurrentUser) -> PageResult<Pairs> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(user)?;
     Ok(pairs)
@@ -152,30 +166,32 @@ fn checked(pairs: Vec<(String, String)>, user: &CurrentUser) -> Result<Pairs, Pa
 
 pub async fn licence(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = checked(pairs, &user)?;
     let input = LicenceInput {
         licence_type: pairs.text("licence_type"),
         max_depth_mm: pairs.text("max_depth_mm").and_then(|v| v.parse().ok()),
     };
-    let user_id = pairs.text("user_id").unwrap_or_default();
-    let result = resources::set_licence(&state, &user, &user_id, &input)
-        .await
-        .map(|_| ());
+    let result = match pairs.text("user_id").as_deref().and_then(UserId::parse) {
+        Some(user_id) => resources::set_licence(&state.app, &user.actor, &user_id, &input)
+            .await
+            .map(|_| ()),
+        None => Err(AppError::field("user_id", "choose a practitioner")),
+    };
     done(&state, &user, result).await
 }
 
 pub async fn room(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = checked(pairs, &user)?;
     let result = resources::create_room(
-        &state,
-        &user,
+        &state.app,
+        &user.actor,
         &RoomInput {
             name: pairs.text("name"),
         },
@@ -187,9 +203,9 @@ pub async fn room(
 
 pub async fn device(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = checked(pairs, &user)?;
     let input = DeviceInput {
         name: pairs.text("name"),
@@ -201,21 +217,23 @@ pub async fn device(
         last_serviced_on: pairs.text("last_serviced_on"),
         service_due_on: pairs.text("service_due_on"),
     };
-    let result = resources::create_device(&state, &user, &input).await.map(|_| ());
+    let result = resources::create_device(&state.app, &user.actor, &input)
+        .await
+        .map(|_| ());
     done(&state, &user, result).await
 }
 
 pub async fn formulary(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = checked(pairs, &user)?;
     let input = FormularyInput {
         name: pairs.text("name"),
         use_for: pairs.text("use"),
     };
-    let result = resources::add_formulary_item(&state, &user, &input)
+    let result = resources::add_formulary_item(&state.app, &user.actor, &input)
         .await
         .map(|_| ());
     done(&state, &user, result).await
@@ -223,9 +241,9 @@ pub async fn formulary(
 
 pub async fn hours(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = checked(pairs, &user)?;
     let mut openings = Vec::new();
     let mut problem = None;
@@ -251,9 +269,26 @@ pub async fn hours(
     }
     let result = match problem {
         Some(p) => Err(AppError::field("openings", p)),
-        None => resources::set_opening_hours(&state, &user, openings)
+        None => settings::set_opening_hours(&state.app, &user.actor, openings)
             .await
             .map(|_| ()),
     };
+    done(&state, &user, result).await
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let pairs = checked(pairs, &user)?;
+    let input = ClinicInput {
+        name: pairs.text("name"),
+        phone: pairs.text("phone"),
+        time_zone: pairs.text("time_zone"),
+    };
+    let result = settings::set_clinic(&state.app, &user.actor, &input)
+        .await
+        .map(|_| ());
     done(&state, &user, result).await
 }

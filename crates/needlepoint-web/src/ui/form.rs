@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
-use crate::auth::CurrentUser;
-use crate::auth::csrf::tokens_match;
-use crate::error::AppError;
+use needlepoint_app::AppError;
+use needlepoint_app::accounts::secrets_match;
+
+use crate::error::WebError;
+use crate::session::CurrentUser;
 
 /// A submitted form as name/value pairs (checkboxes repeat their name).
 pub struct Pairs(pub Vec<(String, String)>);
@@ -32,16 +34,16 @@ impl Pairs {
     }
 
     /// Fails unless the form carries this session's CSRF token.
-    pub fn check_csrf(&self, user: &CurrentUser) -> Result<(), AppError> {
+    pub fn check_csrf(&self, user: &CurrentUser) -> Result<(), WebError> {
         match self.get("csrf") {
-            Some(token) if tokens_match(token, &user.csrf_token) => Ok(()),
-            _ => Err(AppError::Csrf),
+            Some(token) if secrets_match(token, &user.session.csrf_token) => Ok(()),
+            _ => Err(WebError::Csrf),
         }
     }
 }
 
 pub fn csrf_field(user: &CurrentUser) -> Markup {
-    html! { input type="hidden" name="csrf" value=(user.csrf_token); }
+    html! { input type="hidden" name="csrf" value=(user.session.csrf_token); }
 }
 
 /// The problems of a failed submission, as a list at the top of the form.

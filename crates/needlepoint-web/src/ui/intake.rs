@@ -1,21 +1,23 @@
 //! The intake form (tablet first) and the plan page.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
 use maud::{Markup, html};
+use needlepoint_app::{AppError, clients, intakes};
 use needlepoint_domain::intake::{HistoryDate, HistoryFlag, Severity};
+use needlepoint_store::{Client, ClientId, IntakeId};
 use serde_json::{Map, Value, json};
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Clinical;
-use crate::error::{AppError, PageError};
+use crate::extract::Id;
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
 use crate::ui::{plan_view, zonemap};
-use crate::usecases::{clients, intakes};
 
 /// How many active-condition rows the form offers.
 const CONDITION_ROWS: usize = 3;
@@ -41,13 +43,14 @@ const FITZPATRICK: [&str; 6] = [
 fn form(
     state: &AppState,
     user: &CurrentUser,
-    client: &needlepoint_store::Client,
+    client: &Client,
+    today: Date,
     values: &Pairs,
     error: Option<&AppError>,
 ) -> Markup {
-    let p = &state.protocol;
+    let p = &state.app.protocol;
     let checked = |name: &str, value: &str| values.all(name).iter().any(|v| v == value);
-    let today = jiff::ZonedDateTime::now().date().to_string();
+    let today = today.to_string();
     let selected_areas = values.all("area");
     html! {
         (error_summary(error))
@@ -157,18 +160,16 @@ fn form(
 
 pub async fn form_page(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let client = clients::read(&state, &user, &id).await?;
-    let title = format!(
-        "Intake: {} {}",
-        client.fields.given_name, client.fields.family_name
-    );
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
+) -> PageResult<Markup> {
+    let client = clients::read(&state.app, &user.actor, &id).await?;
+    let title = format!("Intake: {}", client.fields.full_name());
+    let today = state.app.today().await?;
     Ok(page(
         &title,
         Some(&user),
-        form(&state, &user, &client, &Pairs(Vec::new()), None),
+        form(&state, &user, &client, today, &Pairs(Vec::new()), None),
     ))
 }
 
@@ -235,22 +236,23 @@ fn intake_json(pairs: &Pairs) -> Value {
 
 pub async fn submit(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    match intakes::create(&state, &user, &id, &intake_json(&pairs)).await {
+    match intakes::create(&state.app, &user.actor, &id, &intake_json(&pairs)).await {
         Ok((record, _)) => Ok(Redirect::to(&format!("/intakes/{}", record.id)).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let client = state.store.client(&id).await?.ok_or(AppError::NotFound)?;
+            let client = state.app.store.client(&id).await?.ok_or(AppError::NotFound)?;
+            let today = state.app.today().await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(
                     "Intake",
                     Some(&user),
-                    form(&state, &user, &client, &pairs, Some(&error)),
+                    form(&state, &user, &client, today, &pairs, Some(&error)),
                 ),
             )
                 .into_response())
@@ -261,18 +263,20 @@ pub async fn submit(
 
 pub async fn show(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let view = intakes::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<IntakeId>,
+) -> PageResult<Markup> {
+    let view = intakes::read(&state.app, &user.actor, &id).await?;
     let client = state
+        .app
         .store
         .client(&view.record.client_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let title = format!(
-        "Plan: {} {}, intake {}",
-        client.fields.given_name, client.fields.family_name, view.record.number
+        "Plan: {}, intake {}",
+        client.fields.full_name(),
+        view.record.number
     );
     Ok(page(
         &title,
@@ -283,10 +287,10 @@ pub async fn show(
 
 pub async fn adjust_depth(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<IntakeId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let zone = pairs.text("zone").unwrap_or_default();
@@ -294,14 +298,23 @@ pub async fn adjust_depth(
     let result = match mm {
         None => Err(AppError::field("planned_mm", "expected a depth in millimetres")),
         Some(mm) => {
-            intakes::adjust_depth(&state, &user, &id, &zone, mm, pairs.text("reason").as_deref()).await
+            intakes::adjust_depth(
+                &state.app,
+                &user.actor,
+                &id,
+                &zone,
+                mm,
+                pairs.text("reason").as_deref(),
+            )
+            .await
         }
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/intakes/{id}#depths")).into_response()),
         Err(error @ AppError::Invalid { .. }) => {
-            let view = intakes::read(&state, &user, &id).await?;
+            let view = intakes::read(&state.app, &user.actor, &id).await?;
             let client = state
+                .app
                 .store
                 .client(&view.record.client_id)
                 .await?

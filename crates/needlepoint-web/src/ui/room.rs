@@ -3,22 +3,26 @@
 
 use axum::Form;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use needlepoint_domain::chart::{
     AdverseEvent, AnaestheticUse, Cartridge, Chart, Endpoint, ProductUse, ZoneRecord,
 };
+use needlepoint_store::ChartId;
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Clinical;
-use crate::error::{AppError, PageError};
+use crate::error::WebError;
+use crate::extract::Id;
+
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
-use crate::usecases::room::{self, AmendmentInput, ChartInput, ChartView};
+use needlepoint_app::AppError;
+use needlepoint_app::room::{self, AmendmentInput, ChartInput, ChartView};
 
 const ENDPOINTS: [(Endpoint, &str, &str); 3] = [
     (Endpoint::Erythema, "erythema", "Even redness"),
@@ -158,10 +162,7 @@ fn render(
 ) -> Markup {
     let frozen = view.record.signed_at.is_some();
     let id = &view.record.id;
-    let name = format!(
-        "{} {}",
-        view.client.fields.given_name, view.client.fields.family_name
-    );
+    let name = view.client.fields.full_name();
     let planned: Vec<String> = view.planned.iter().map(|(z, _)| z.clone()).collect();
     let mut numbing_areas = planned.clone();
     for extra in ["neck", "decolletage"] {
@@ -171,6 +172,7 @@ fn render(
     }
     let label = |zone: &str| {
         state
+            .app
             .protocol
             .zone(zone)
             .map_or_else(|| zone.to_string(), |z| z.label.clone())
@@ -186,8 +188,8 @@ fn render(
         &format!("Chart: {name}"),
         Some(user),
         html! {
-            p.meta { "Session " (view.appointment.starts_at.replace('T', " ").get(..16).unwrap_or("")) " · licence limit " (view.licence_max) " mm"
-                @if frozen { " · " strong { "Signed " (view.record.signed_at.clone().unwrap_or_default()) } } }
+            p.meta { "Session " (view.appointment.starts_at.strftime("%Y-%m-%d %H:%M")) " · licence limit " (view.licence_max) " mm"
+                @if frozen { " · " strong { "Signed " (view.record.signed_at.map(|t| t.to_string()).unwrap_or_default()) } } }
             (error_summary(error))
             @if let Some(ready) = review.numbing_ready_at {
                 p.dwell data-ready-at=(ready.strftime("%Y-%m-%dT%H:%M:%S")) role="status" { "Numbing reaches its shortest labelled dwell at " strong { (ready.strftime("%H:%M")) } "." }
@@ -209,7 +211,7 @@ fn render(
                     select #anaesthetic_agent name="anaesthetic_agent" {
                         option value="" { "—" }
                         option value="none" selected[numbing.agent == "none"] { "No numbing" }
-                        @for a in &state.protocol.anaesthetics {
+                        @for a in &state.app.protocol.anaesthetics {
                             option value=(a.id) selected[numbing.agent == a.id] { (a.label) " (" (a.min_minutes) "–" (a.max_minutes) " min)" }
                         }
                     }
@@ -287,7 +289,7 @@ fn render(
                     @if !review.needs_cosign.is_empty() {
                         p { "A supervising clinician co-signs: " (review.needs_cosign.join(", "))
                             @if let Some(by) = &view.record.cosigned_by { " (co-signed by " (by) ")" } }
-                        @if view.record.cosigned_by.is_none() && view.appointment.practitioner_id != user.user.id {
+                        @if view.record.cosigned_by.is_none() && view.appointment.practitioner_id != user.user().id {
                             form.inline.after-save method="post" action=(format!("/charts/{id}/cosign")) {
                                 (csrf_field(user)) input type="hidden" name="version" value=(view.record.version);
                                 button type="submit" { "Co-sign as supervising clinician" }
@@ -316,7 +318,7 @@ fn render(
                 section.card aria-labelledby="amend-h" {
                     h2 #amend-h { "Amendments" }
                     @if view.amendments.is_empty() { p { "None." } }
-                    ul.list { @for a in &view.amendments { li { strong { (a.created_at) } " · " (a.text) " — " em { (a.reason) } } } }
+                    ul.list { @for a in &view.amendments { li { strong { (a.created_at.strftime("%Y-%m-%d %H:%M")) } " · " (a.text) " — " em { (a.reason) } } } }
                     form method="post" action=(format!("/charts/{id}/amendments")) {
                         (csrf_field(user))
                         label for="amend-text" { "Correction" } textarea #amend-text name="text" required {}
@@ -332,11 +334,11 @@ fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let view = room::chart(&state, &user, &id).await?;
-    let chart = view.chart.clone();
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
+) -> PageResult<Markup> {
+    let view = room::chart(&state.app, &user.actor, &id).await?;
+    let chart = view.chart().clone();
     Ok(render(&state, &user, &view, &chart, None, None))
 }
 
@@ -350,23 +352,23 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// Saves the chart: a redirect for the plain form, a small JSON answer for the autosave.
 pub async fn save(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    let current = room::chart(&state, &user, &id).await?;
+    let current = room::chart(&state.app, &user.actor, &id).await?;
     let planned: Vec<String> = current.planned.iter().map(|(z, _)| z.clone()).collect();
     let mut chart = chart_from_form(&pairs, &planned);
-    chart.changes_since_last_visit = current.chart.changes_since_last_visit;
+    chart.changes_since_last_visit = current.chart().changes_since_last_visit;
     let version = pairs.text("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let value = serde_json::to_value(&chart).map_err(|e| AppError::Internal(e.to_string()))?;
+    let value = serde_json::to_value(&chart).map_err(AppError::internal)?;
     let json = wants_json(&headers);
     match room::save(
-        &state,
-        &user,
+        &state.app,
+        &user.actor,
         &id,
         ChartInput {
             version,
@@ -382,9 +384,9 @@ pub async fn save(
         }))
         .into_response()),
         Ok(_) => Ok(Redirect::to(&format!("/charts/{id}")).into_response()),
-        Err(error) if json => Ok(error.into_response()),
+        Err(error) if json => Ok(WebError::App(error).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Frozen { .. })) => {
-            let status = error.status();
+            let status = WebError::App(error.clone()).status();
             Ok((
                 status,
                 render(&state, &user, &current, &chart, Some(&error), None),
@@ -398,12 +400,12 @@ pub async fn save(
 async fn redisplay(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &ChartId,
     error: AppError,
-) -> Result<Response, PageError> {
-    let view = room::chart(state, user, id).await?;
-    let chart = view.chart.clone();
-    let status = match error.status() {
+) -> PageResult<Response> {
+    let view = room::chart(&state.app, &user.actor, id).await?;
+    let chart = view.chart().clone();
+    let status = match WebError::App(error.clone()).status() {
         StatusCode::INTERNAL_SERVER_ERROR => return Err(error.into()),
         status => status,
     };
@@ -419,16 +421,16 @@ enum Signature {
 async fn signature(
     state: AppState,
     user: CurrentUser,
-    id: String,
+    id: ChartId,
     pairs: Vec<(String, String)>,
     kind: Signature,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let version = pairs.text("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let result = match kind {
-        Signature::Sign => room::sign(&state, &user, &id, version).await,
-        Signature::Cosign => room::cosign(&state, &user, &id, version).await,
+        Signature::Sign => room::sign(&state.app, &user.actor, &id, version).await,
+        Signature::Cosign => room::cosign(&state.app, &user.actor, &id, version).await,
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/charts/{id}")).into_response()),
@@ -438,35 +440,35 @@ async fn signature(
 
 pub async fn sign(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     signature(state, user, id, pairs, Signature::Sign).await
 }
 
 pub async fn cosign(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     signature(state, user, id, pairs, Signature::Cosign).await
 }
 
 pub async fn amend(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = AmendmentInput {
         reason: pairs.text("reason"),
         text: pairs.text("text"),
     };
-    match room::amend(&state, &user, &id, &input).await {
+    match room::amend(&state.app, &user.actor, &id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/charts/{id}#amend-h")).into_response()),
         Err(error) => redisplay(&state, &user, &id, error).await,
     }
@@ -475,16 +477,16 @@ pub async fn amend(
 /// Makes the client's link and shows it once: only its hash is kept.
 pub async fn link(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    match room::create_link(&state, &user, &id).await {
+    match room::create_link(&state.app, &user.actor, &id).await {
         Ok(link) => {
-            let view = room::chart(&state, &user, &id).await?;
-            let chart = view.chart.clone();
+            let view = room::chart(&state.app, &user.actor, &id).await?;
+            let chart = view.chart().clone();
             Ok(render(&state, &user, &view, &chart, None, Some(&link.path)).into_response())
         }
         Err(error) => redisplay(&state, &user, &id, error).await,
@@ -499,12 +501,12 @@ pub struct LotQuery {
 /// Lot look-up for a recall: every client and session a lot touched, with contact details.
 pub async fn lots(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
+    user: CurrentUser,
     Query(query): Query<LotQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     let lot = query.lot.as_deref().map(str::trim).filter(|l| !l.is_empty());
     let uses = match lot {
-        Some(lot) => Some(room::lot_trace(&state, &user, lot).await?),
+        Some(lot) => Some(room::lot_trace(&state.app, &user.actor, lot).await?),
         None => None,
     };
     Ok(page(
@@ -525,7 +527,7 @@ pub async fn lots(
                                 td { a href=(format!("/charts/{}", u.chart_id)) { (u.used_on) } }
                                 td { a href=(format!("/clients/{}", u.client_id)) { (u.given_name) " " (u.family_name) } }
                                 td { (text_of(&u.phone)) } td { (text_of(&u.email)) }
-                                td { (u.kind.replace('_', " ")) ": " (u.product) }
+                                td { (u.kind.label()) ": " (u.product) }
                             }
                         } }
                     }
