@@ -1,9 +1,7 @@
 //! Argon2id password hashes (PHC strings), computed off the async runtime: a hash takes tens of
 //! milliseconds of CPU and must not stall other requests.
 
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LENGTH: usize = 12;
@@ -17,9 +15,9 @@ fn hasher() -> Argon2<'static> {
 /// Hashes a password on a blocking thread.
 pub async fn hash_password(password: String) -> Result<String, String> {
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
+        // A fresh random salt each time (the operating system's generator).
         hasher()
-            .hash_password(password.as_bytes(), &salt)
+            .hash_password(password.as_bytes())
             .map(|hash| hash.to_string())
             .map_err(|e| e.to_string())
     })
@@ -30,8 +28,9 @@ pub async fn hash_password(password: String) -> Result<String, String> {
 /// Checks a password against a stored hash on a blocking thread. A malformed hash never matches.
 pub async fn verify_password(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+        hasher()
+            .verify_password(password.as_bytes(), stored.as_str())
+            .is_ok()
     })
     .await
     .unwrap_or(false)
