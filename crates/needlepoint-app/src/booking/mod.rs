@@ -167,6 +167,46 @@ fn chosen_zones(problems: &mut Problems, asked: &Option<Vec<String>>, plan: &Cur
     zones
 }
 
+/// Whether the session may take this slot: opening hours, a deferral, the interval since (or
+/// until) the client's other sessions on these zones. Each problem names its field.
+async fn check_slot(
+    ctx: &Context,
+    problems: &mut Problems,
+    parties: &Parties,
+    (slot, zones): (Slot, &[String]),
+    early: Option<&str>,
+) -> AppResult<()> {
+    let minutes = parties.plan.plan().session.total_minutes;
+    if !crate::settings::opening_hours(ctx).await?.contains(&slot) {
+        problems.add(
+            "starts_at",
+            format!(
+                "{}–{} ({minutes} minutes, from the plan's session timeline) is not inside the clinic's opening hours",
+                slot.start.strftime("%Y-%m-%dT%H:%M:%S"),
+                slot.end.strftime("%H:%M")
+            ),
+        );
+    }
+    if let Some(until) = parties.plan.plan().screening.defer_until
+        && slot.start.date() < until
+    {
+        problems.add("starts_at", format!("the screening defers treatment until {until}"));
+    }
+    let held = held_sessions(ctx, &parties.client.id).await?;
+    let min_days = parties.plan.min_interval_for(zones, ctx.protocol.series.floor_days);
+    if let Some((other, gap)) = too_close(&held, None, zones, slot.start.date(), min_days)
+        && early.is_none()
+    {
+        problems.add(
+            "early_reason",
+            format!(
+                "this is {gap} days from the session on {other} on the same zones; the plan's minimum is {min_days} days. Give a reason to book it anyway"
+            ),
+        );
+    }
+    Ok(())
+}
+
 pub async fn book(ctx: &Context, actor: &Actor, input: &BookingInput) -> AppResult<Booked> {
     let by = ctx.staff(actor, Action::Book).await?;
     let mut problems = Problems::default();
@@ -184,46 +224,12 @@ pub async fn book(ctx: &Context, actor: &Actor, input: &BookingInput) -> AppResu
         return Err(AppError::field("body", "incomplete booking"));
     };
     let zones = chosen_zones(&mut problems, &input.zones, &parties.plan);
-    let minutes = parties.plan.plan().session.total_minutes;
-    let slot =
-        Slot::new(start, minutes).ok_or_else(|| AppError::field("starts_at", "too far in the future"))?;
-    let hours = crate::settings::opening_hours(ctx).await?;
-    if !hours.contains(&slot) {
-        problems.add(
-            "starts_at",
-            format!(
-                "{}–{} ({minutes} minutes, from the plan's session timeline) is not inside the clinic's opening hours",
-                slot.start.strftime("%Y-%m-%dT%H:%M:%S"),
-                slot.end.strftime("%H:%M")
-            ),
-        );
-    }
-    if let Some(until) = parties.plan.plan().screening.defer_until
-        && start.date() < until
-    {
-        problems.add(
-            "starts_at",
-            format!("the screening defers treatment until {until}"),
-        );
-    }
-    let held = held_sessions(ctx, &parties.client.id).await?;
-    let min_days = parties
-        .plan
-        .min_interval_for(&zones, ctx.protocol.series.floor_days);
+    let slot = Slot::new(start, parties.plan.plan().session.total_minutes)
+        .ok_or_else(|| AppError::field("starts_at", "too far in the future"))?;
     let early = early_reason(&input.early_reason);
-    if let Some((other, gap)) = too_close(&held, None, &zones, start.date(), min_days)
-        && early.is_none()
-    {
-        problems.add(
-            "early_reason",
-            format!(
-                "this is {gap} days from the session on {other} on the same zones; the plan's minimum is {min_days} days. Give a reason to book it anyway"
-            ),
-        );
-    }
+    check_slot(ctx, &mut problems, &parties, (slot, &zones), early).await?;
     problems.finish()?;
     let warnings = warnings_for(&parties, start.date(), &zones);
-    let time = session_time(slot, &ctx.time_zone().await?)?;
     let id = AppointmentId::new();
     let audit = ctx.ok(
         actor,
@@ -231,29 +237,21 @@ pub async fn book(ctx: &Context, actor: &Actor, input: &BookingInput) -> AppResu
         Some(&parties.client.id),
         format!("appointment={id} early={}", early.is_some()),
     );
-    let appointment = ctx
-        .store
-        .book(
-            NewAppointment {
-                id,
-                client_id: parties.client.id.clone(),
-                intake_id: parties.intake.id.clone(),
-                practitioner_id: parties.practitioner.id.clone(),
-                room_id: parties.room.id.clone(),
-                device_id: parties.device.id.clone(),
-                time,
-                zones,
-                early_reason: early.map(str::to_string),
-                created_by: by.id.clone(),
-                created_at: ctx.now(),
-            },
-            audit,
-        )
-        .await?;
-    Ok(Booked {
-        appointment,
-        warnings,
-    })
+    let appointment = NewAppointment {
+        id,
+        client_id: parties.client.id.clone(),
+        intake_id: parties.intake.id.clone(),
+        practitioner_id: parties.practitioner.id.clone(),
+        room_id: parties.room.id.clone(),
+        device_id: parties.device.id.clone(),
+        time: session_time(slot, &ctx.time_zone().await?)?,
+        zones,
+        early_reason: early.map(str::to_string),
+        created_by: by.id.clone(),
+        created_at: ctx.now(),
+    };
+    let appointment = ctx.store.book(appointment, audit).await?;
+    Ok(Booked { appointment, warnings })
 }
 
 /// An appointment, its read recorded.

@@ -2,7 +2,8 @@
 //! (new, screened, deferred with a date, zone excluded, planned, consented, referred, not a
 //! candidate), created through the same use cases as the pages, so every record is real and audited.
 
-use needlepoint_store::ConsentKind;
+use jiff::civil::Date;
+use needlepoint_store::{Client, ConsentKind};
 use serde_json::json;
 
 use crate::access::Actor;
@@ -57,12 +58,10 @@ const PEOPLE: [(&str, &str, &str, u8); 30] = [
     ("Ivy", "Gallagher", "1998-12-24", 2),
 ];
 
-/// Creates the users and the clients. Returns the logins to print.
-pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
-    let cli = Actor::Job("demo");
+/// The three logins, one per role: (owner, practitioner, the logins to print).
+async fn staff(ctx: &Context) -> AppResult<(Actor, Actor, Vec<DemoLogin>)> {
     let mut logins = Vec::new();
-    let mut practitioner = None;
-    let mut owner = None;
+    let mut made = Vec::new();
     for (role, email) in [
         ("owner", "owner@demo.clinic"),
         ("practitioner", "practitioner@demo.clinic"),
@@ -73,82 +72,83 @@ pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
             role: role.into(),
             password: DEMO_PASSWORD.into(),
         };
-        let user = users::create(ctx, &cli, &account).await?;
-        match role {
-            "practitioner" => practitioner = Some(user),
-            "owner" => owner = Some(user),
-            _ => {}
-        }
-        logins.push(DemoLogin {
-            email: email.into(),
-            role,
-        });
+        made.push(Actor::Staff(users::create(ctx, &Actor::Job("demo"), &account).await?));
+        logins.push(DemoLogin { email: email.into(), role });
     }
-    let acting = Actor::Staff(practitioner.ok_or(AppError::NotFound)?);
-    let owner = Actor::Staff(owner.ok_or(AppError::NotFound)?);
+    let mut made = made.into_iter();
+    match (made.next(), made.next()) {
+        (Some(owner), Some(practitioner)) => Ok((owner, practitioner, logins)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The `kind`th intake of the demo's states (plain, a retinoid deferral, rosacea excluding a
+/// zone, the scalp, a referral, a cold-sore precaution): areas, concerns, history, conditions.
+fn state_of(kind: usize, today: Date) -> [serde_json::Value; 4] {
+    let yesterday = today.checked_sub(jiff::Span::new().days(1)).map(|d| d.to_string()).unwrap_or_default();
+    match kind {
+        0 => [json!(["forehead", "cheeks", "neck"]), json!(["fine_lines"]), json!({}), json!([])],
+        1 => [
+            json!(["cheeks", "chin"]),
+            json!(["acne_scars"]),
+            json!({ "topical_retinoid_last_use": yesterday }),
+            json!([]),
+        ],
+        2 => [
+            json!(["forehead", "nose", "cheeks"]),
+            json!(["enlarged_pores", "texture_tone"]),
+            json!({}),
+            json!([{ "condition": "rosacea", "severity": "moderate", "zones": ["cheeks"] }]),
+        ],
+        3 => [json!(["scalp"]), json!(["hair_loss"]), json!({}), json!([])],
+        4 => [json!(["decolletage", "neck"]), json!(["sun_damage"]), json!({ "anticoagulants": true }), json!([])],
+        _ => [
+            json!(["forehead", "periorbital", "cheeks"]),
+            json!(["fine_lines", "texture_tone"]),
+            json!({ "hsv_history": true }),
+            json!([]),
+        ],
+    }
+}
+
+/// Treatment and photo consent, signed as a client would on the tablet.
+async fn consent(ctx: &Context, acting: &Actor, client: &Client) -> AppResult<()> {
+    for (kind, scopes) in [
+        (ConsentKind::Treatment, vec![]),
+        (ConsentKind::Photo, vec!["clinical_record".to_string()]),
+    ] {
+        let template = consents::current_template(ctx, acting, kind).await?;
+        let signature = SignInput {
+            kind: Some(kind.name().into()),
+            template_id: Some(template.id.to_string()),
+            signer_name: Some(client.fields.full_name()),
+            scopes,
+            signature_path: None,
+        };
+        consents::sign(ctx, acting, &client.id, &signature).await?;
+    }
+    Ok(())
+}
+
+/// Creates the users and the clients. Returns the logins to print.
+pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
+    let (owner, acting, logins) = staff(ctx).await?;
     let mut ready = Vec::new();
     let today = ctx.today().await?;
-    let days_ago = |n: i64| {
-        today
-            .checked_sub(jiff::Span::new().days(n))
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    };
     for (i, (given, family, born, fitzpatrick)) in PEOPLE.iter().enumerate() {
-        let client = clients::create(
-            ctx,
-            &acting,
-            &ClientInput {
-                given_name: Some((*given).into()),
-                family_name: Some((*family).into()),
-                birth_date: Some((*born).into()),
-                email: Some(format!(
-                    "{}.{}@example.com",
-                    given.to_lowercase(),
-                    family.to_lowercase()
-                )),
-                phone: Some(format!("+44 7700 900{:03}", 100 + i)),
-            },
-        )
-        .await?;
+        let input = ClientInput {
+            given_name: Some((*given).into()),
+            family_name: Some((*family).into()),
+            birth_date: Some((*born).into()),
+            email: Some(format!("{}.{}@example.com", given.to_lowercase(), family.to_lowercase())),
+            phone: Some(format!("+44 7700 900{:03}", 100 + i)),
+        };
+        let client = clients::create(ctx, &acting, &input).await?;
         // Five clients stay new; the rest get an intake showing one state each.
-        let state_kind = i % 6;
         if i < 5 {
             continue;
         }
-        let (areas, concerns, history, conditions) = match state_kind {
-            0 => (
-                json!(["forehead", "cheeks", "neck"]),
-                json!(["fine_lines"]),
-                json!({}),
-                json!([]),
-            ),
-            1 => (
-                json!(["cheeks", "chin"]),
-                json!(["acne_scars"]),
-                json!({ "topical_retinoid_last_use": days_ago(1) }),
-                json!([]),
-            ),
-            2 => (
-                json!(["forehead", "nose", "cheeks"]),
-                json!(["enlarged_pores", "texture_tone"]),
-                json!({}),
-                json!([{ "condition": "rosacea", "severity": "moderate", "zones": ["cheeks"] }]),
-            ),
-            3 => (json!(["scalp"]), json!(["hair_loss"]), json!({}), json!([])),
-            4 => (
-                json!(["decolletage", "neck"]),
-                json!(["sun_damage"]),
-                json!({ "anticoagulants": true }),
-                json!([]),
-            ),
-            _ => (
-                json!(["forehead", "periorbital", "cheeks"]),
-                json!(["fine_lines", "texture_tone"]),
-                json!({ "hsv_history": true }),
-                json!([]),
-            ),
-        };
+        let [areas, concerns, history, conditions] = state_of(i % 6, today);
         let body = json!({
             "date": today.to_string(),
             "client": { "birth_date": born, "fitzpatrick": fitzpatrick },
@@ -161,27 +161,8 @@ pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
         let (_, plan) = intakes::create(ctx, &acting, &client.id, &body).await?;
         // Consent for about half of those who may proceed.
         if plan.screening.decision.allows_treatment() && i % 2 == 0 {
+            consent(ctx, &acting, &client).await?;
             ready.push(client.id.clone());
-            for (kind, scopes) in [
-                ("treatment", vec![]),
-                ("photo", vec!["clinical_record".to_string()]),
-            ] {
-                let kind_of = ConsentKind::from_name(kind).ok_or(AppError::NotFound)?;
-                let template = consents::current_template(ctx, &acting, kind_of).await?;
-                consents::sign(
-                    ctx,
-                    &acting,
-                    &client.id,
-                    &SignInput {
-                        kind: Some(kind.into()),
-                        template_id: Some(template.id.to_string()),
-                        signer_name: Some(format!("{given} {family}")),
-                        scopes,
-                        signature_path: None,
-                    },
-                )
-                .await?;
-            }
         }
     }
     treatment_day::seed(ctx, &owner, &acting, &ready).await?;

@@ -5,7 +5,7 @@ use needlepoint_domain::chart::Chart;
 use needlepoint_domain::checkin::{ChangesSinceLastVisit, GateInput, GateResult, check};
 use needlepoint_store::{
     Appointment, AppointmentChange, AppointmentId, AppointmentStatus, AuditAction, AuditOutcome, ChartId,
-    NewChart,
+    IntakeRecord, NewChart,
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,29 +36,14 @@ pub struct CheckedIn {
     pub gate: GateResult,
 }
 
-pub async fn check_in(
+/// The gate at the door: consent, the latest screening on the session's day, the answers, and a
+/// new screening when something changed. A shut gate is recorded and answered with its blockers.
+async fn open_gate(
     ctx: &Context,
     actor: &Actor,
-    appointment_id: &AppointmentId,
+    appointment: &Appointment,
     input: &CheckInInput,
-) -> AppResult<CheckedIn> {
-    ctx.authorize(actor, Action::CheckIn).await?;
-    let appointment = ctx
-        .store
-        .appointment(appointment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let version = input
-        .version
-        .ok_or_else(|| AppError::field("version", "required: the version you last read"))?;
-    if appointment.status != AppointmentStatus::Booked {
-        return Err(AppError::Frozen {
-            message: format!(
-                "the appointment is {}; only a booked appointment can be checked in",
-                appointment.status.name()
-            ),
-        });
-    }
+) -> AppResult<(GateResult, Option<IntakeRecord>)> {
     let mut rescreened = None;
     if let (Some(changes), Some(body)) = (input.changes, &input.intake)
         && changes.any()
@@ -94,7 +79,7 @@ pub async fn check_in(
             AuditAction::AppointmentCheckIn,
             AuditOutcome::Refused,
             Some(&appointment.client_id),
-            format!("appointment={appointment_id} blockers={}", codes.join(",")),
+            format!("appointment={} blockers={}", appointment.id, codes.join(",")),
         );
         ctx.audit.record(entry).await?;
         return Err(AppError::invalid(
@@ -105,6 +90,33 @@ pub async fn check_in(
                 .collect(),
         ));
     }
+    Ok((gate, rescreened))
+}
+
+pub async fn check_in(
+    ctx: &Context,
+    actor: &Actor,
+    appointment_id: &AppointmentId,
+    input: &CheckInInput,
+) -> AppResult<CheckedIn> {
+    ctx.authorize(actor, Action::CheckIn).await?;
+    let appointment = ctx
+        .store
+        .appointment(appointment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let version = input
+        .version
+        .ok_or_else(|| AppError::field("version", "required: the version you last read"))?;
+    if appointment.status != AppointmentStatus::Booked {
+        return Err(AppError::Frozen {
+            message: format!(
+                "the appointment is {}; only a booked appointment can be checked in",
+                appointment.status.name()
+            ),
+        });
+    }
+    let (gate, rescreened) = open_gate(ctx, actor, &appointment, input).await?;
     let chart_id = ChartId::new();
     let audit = ctx.ok(
         actor,
@@ -115,31 +127,26 @@ pub async fn check_in(
             rescreened.is_some()
         ),
     );
-    let (appointment, chart) = ctx
-        .store
-        .check_in(
-            AppointmentChange {
-                id: appointment_id.clone(),
-                expected_version: version,
-                status: AppointmentStatus::CheckedIn,
-                reason: None,
-                new_time: None,
-                new_intake_id: rescreened.map(|r| r.id),
-                updated_at: ctx.now(),
-            },
-            NewChart {
-                id: chart_id,
-                appointment_id: appointment_id.clone(),
-                client_id: appointment.client_id.clone(),
-                chart: Chart {
-                    changes_since_last_visit: input.changes,
-                    ..Chart::default()
-                },
-                created_at: ctx.now(),
-            },
-            audit,
-        )
-        .await?;
+    let change = AppointmentChange {
+        id: appointment_id.clone(),
+        expected_version: version,
+        status: AppointmentStatus::CheckedIn,
+        reason: None,
+        new_time: None,
+        new_intake_id: rescreened.map(|r| r.id),
+        updated_at: ctx.now(),
+    };
+    let chart = NewChart {
+        id: chart_id,
+        appointment_id: appointment_id.clone(),
+        client_id: appointment.client_id.clone(),
+        chart: Chart {
+            changes_since_last_visit: input.changes,
+            ..Chart::default()
+        },
+        created_at: ctx.now(),
+    };
+    let (appointment, chart) = ctx.store.check_in(change, chart, audit).await?;
     Ok(CheckedIn {
         appointment,
         chart_id: chart.id,
