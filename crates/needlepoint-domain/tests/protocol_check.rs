@@ -232,3 +232,81 @@ fn series_figures_are_bounded_so_dates_stay_computable() {
         "{problems:?}"
     );
 }
+
+/// Issue 11: `protocol check` reports every problem in one run, syntax errors of several files
+/// included, never only the first: a file that cannot be read does not stop the others from
+/// being checked, and a wrong key in one entry does not hide the next entry's problems.
+#[test]
+fn every_problem_of_every_file_is_reported_in_one_run() {
+    let zones = format!("{}\n[[zone]\nid = \"broken\"\n", embedded("zones.toml"));
+    let care = embedded("care.toml").replacen("days_before = 3", "days_before = = 3", 1);
+    let concerns = embedded("concerns.toml")
+        .replacen("sessions = 3", "sessions = 3\nsesions = 3", 1)
+        .replacen("sessions = 4", "sessions = 4\nsesions = 4", 1);
+    let planning = embedded("planning.toml").replacen("step_mm = 0.05", "step_mm = 0.0", 1);
+    let replaced = [
+        ("zones.toml", zones.as_str()),
+        ("care.toml", care.as_str()),
+        ("concerns.toml", concerns.as_str()),
+        ("planning.toml", planning.as_str()),
+    ];
+    let files: Vec<ProtocolFile> = EMBEDDED
+        .iter()
+        .map(|f| match replaced.iter().find(|(name, _)| *name == f.name) {
+            Some((name, text)) => ProtocolFile {
+                name,
+                origin: name,
+                text,
+            },
+            None => *f,
+        })
+        .collect();
+    let problems = Protocol::from_files(&files).unwrap_err();
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let has = |file: &str, line: usize, text: &str| {
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{file}:{line}: ")) && l.contains(text))
+    };
+    assert!(
+        has("zones.toml", zones.lines().count() - 1, ""),
+        "zones.toml's syntax error: {lines:#?}"
+    );
+    assert!(
+        has("care.toml", line_of(&care, "days_before = = 3"), ""),
+        "care.toml's syntax error: {lines:#?}"
+    );
+    assert!(
+        has("concerns.toml", line_of(&concerns, "sesions = 3"), "sesions"),
+        "the first concern's unknown key: {lines:#?}"
+    );
+    assert!(
+        has("concerns.toml", line_of(&concerns, "sesions = 4"), "sesions"),
+        "the second concern's unknown key, after the first: {lines:#?}"
+    );
+    assert!(
+        has(
+            "planning.toml",
+            line_of(&planning, "step_mm = 0.0"),
+            "depth.step_mm"
+        ),
+        "planning.toml's figure, though other files do not parse: {lines:#?}"
+    );
+}
+
+#[test]
+fn several_syntax_errors_in_one_file_are_all_reported() {
+    let text = embedded("zones.toml")
+        .replacen("min_mm = 0.25", "min_mm = = 0.25", 1)
+        .replacen("needling_minutes = 8", "needling_minutes = = 8", 1);
+    let problems = load_with("zones.toml", &text).unwrap_err();
+    let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+    assert!(
+        lines.contains(&Some(line_of(&text, "min_mm = = 0.25"))),
+        "{problems:#?}"
+    );
+    assert!(
+        lines.contains(&Some(line_of(&text, "needling_minutes = = 8"))),
+        "{problems:#?}"
+    );
+}

@@ -2,32 +2,12 @@
 //! that a problem found later can still name its line.
 
 use serde::Deserialize;
-use toml::Spanned;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ManifestFile {
-    pub name: String,
-    pub version: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourcesFile {
-    pub source: Vec<Spanned<RawSource>>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: String,
     pub citation: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ZonesFile {
-    pub zone: Vec<Spanned<RawZone>>,
 }
 
 #[derive(Deserialize)]
@@ -55,12 +35,6 @@ pub struct RawExtended {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConcernsFile {
-    pub concern: Vec<Spanned<RawConcern>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawConcern {
     pub id: String,
     pub label: String,
@@ -83,14 +57,6 @@ pub struct RawAdvisory {
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DevicesFile {
-    pub class: Vec<Spanned<RawDeviceClass>>,
-    #[serde(default)]
-    pub model: Vec<Spanned<RawDeviceModel>>,
 }
 
 #[derive(Deserialize)]
@@ -127,16 +93,8 @@ pub struct RawDeviceModel {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScreeningFile {
-    pub settings: RawScreeningSettings,
-    pub condition: Vec<Spanned<RawCondition>>,
-    pub rule: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawScreeningSettings {
-    pub unstated_severity: Spanned<String>,
+    pub unstated_severity: String,
 }
 
 #[derive(Deserialize)]
@@ -179,14 +137,6 @@ pub struct RawWhen {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProcedureFile {
-    pub step: Vec<Spanned<RawStep>>,
-    #[serde(default)]
-    pub anaesthetic: Vec<Spanned<RawAnaesthetic>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawStep {
     pub id: String,
     pub kind: Option<String>,
@@ -209,13 +159,6 @@ pub struct RawAnaesthetic {
     pub note: Option<String>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanningFile {
-    pub depth: Spanned<RawDepthSettings>,
-    pub series: Spanned<RawSeriesSettings>,
 }
 
 #[derive(Deserialize)]
@@ -245,15 +188,6 @@ pub struct RawSeriesSettings {
     pub lengthen_for_darker_skin_fitzpatrick: Vec<u8>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CareFile {
-    pub before: Vec<Spanned<RawBefore>>,
-    pub after: Vec<Spanned<RawAfter>>,
-    pub expected: Vec<Spanned<RawExpected>>,
-    pub warning_sign: Vec<Spanned<RawWarningSign>>,
 }
 
 #[derive(Deserialize)]

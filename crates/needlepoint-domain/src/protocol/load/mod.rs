@@ -1,0 +1,151 @@
+//! Reading a protocol: parse each file, then check every entry and every cross-reference,
+//! collecting all problems with file, line and field. A file that cannot be read does not stop
+//! the others from being checked; a protocol with any problem does not load.
+//!
+//! One module per kind of file: `anatomy` (sources, zones, concerns, devices), `screening`,
+//! `procedure`, `planning` and `care`; `check` collects problems and `document` reads a file's
+//! syntax and entries.
+
+mod anatomy;
+mod care;
+mod check;
+mod document;
+mod planning;
+mod procedure;
+mod screening;
+
+use std::collections::BTreeSet;
+
+pub use check::ProtocolProblem;
+
+use self::check::{Checker, Known};
+use self::document::Document;
+use super::{FILE_NAMES, Protocol, ProtocolFile, Zone};
+
+/// Ids defined by one file and referred to from others. `None` when the defining file could not
+/// be read: references are then left unchecked rather than all reported as unknown.
+pub(super) struct Vocabulary {
+    pub zones: Known,
+    pub regions: Known,
+    pub concerns: Known,
+    pub conditions: Known,
+}
+
+fn ids<'a>(list: impl Iterator<Item = &'a String>, unread: &[String]) -> BTreeSet<String> {
+    list.cloned().chain(unread.iter().cloned()).collect()
+}
+
+fn regions(zones: &[Zone]) -> BTreeSet<String> {
+    zones.iter().map(|z| z.region.clone()).collect()
+}
+
+/// Every file by name; a missing one is reported. Files that are not protocol files are reported
+/// too: a misnamed `zone.toml` must never be silently ignored.
+fn documents<'f>(check: &mut Checker, files: &'f [ProtocolFile<'f>]) -> Vec<Option<Document<'f>>> {
+    for file in files.iter().filter(|f| !FILE_NAMES.contains(&f.name)) {
+        check.report_file(
+            file.origin,
+            format!(
+                "not a protocol file; a protocol folder holds only: {}",
+                FILE_NAMES.join(", ")
+            ),
+        );
+    }
+    FILE_NAMES
+        .iter()
+        .map(|name| match files.iter().find(|f| f.name == *name) {
+            Some(file) => check.document(file),
+            None => {
+                check.report_file(name, "missing from the protocol");
+                None
+            }
+        })
+        .collect()
+}
+
+pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolProblem>> {
+    let mut check = Checker::default();
+    let mut docs = documents(&mut check, files).into_iter();
+    let mut next = || docs.next().flatten();
+    // In FILE_NAMES order.
+    let (manifest, sources, zones, concerns, devices) = (next(), next(), next(), next(), next());
+    let (mut screening, procedure, planning, care) = (next(), next(), next(), next());
+
+    let manifest = manifest.and_then(|mut doc| {
+        let name = doc.value::<String>(&mut check, "name", "the protocol's name");
+        let version = doc.value::<String>(&mut check, "version", "the protocol's version");
+        let file = doc.file;
+        doc.finish(&mut check, &["name", "version"]);
+        let (name, version) = (name?.value, version?.value);
+        if name.trim().is_empty() || version.trim().is_empty() {
+            check.report_file(file.origin, "name and version must not be empty");
+        }
+        Some((name, version))
+    });
+    let sources = anatomy::load_sources(&mut check, sources);
+    let known: Known = sources.as_ref().map(|s| s.iter().map(|s| s.id.clone()).collect());
+    let zone_file = zones.as_ref().map(|d| d.file);
+    let concern_file = concerns.as_ref().map(|d| d.file);
+    let zones = anatomy::load_zones(&mut check, zones, &known);
+    let concerns = anatomy::load_concerns(&mut check, concerns, &known);
+    let (conditions, known_conditions) = screening::load_conditions(&mut check, &mut screening);
+    let vocabulary = Vocabulary {
+        zones: zones
+            .as_ref()
+            .map(|z| ids(z.list.iter().map(|z| &z.id), &z.unread)),
+        regions: zones.as_ref().map(|z| regions(&z.list)),
+        concerns: concerns
+            .as_ref()
+            .map(|c| ids(c.list.iter().map(|c| &c.id), &c.unread)),
+        conditions: known_conditions,
+    };
+    if let (Some(file), Some(zones)) = (zone_file, &zones) {
+        anatomy::check_zone_extensions(&mut check, file, zones, &vocabulary);
+    }
+    if let (Some(file), Some(concerns)) = (concern_file, &concerns) {
+        anatomy::check_concern_regions(&mut check, file, concerns, &vocabulary);
+    }
+    let devices = anatomy::load_devices(&mut check, devices, &known, &vocabulary);
+    let screening = screening::load_screening(&mut check, screening, conditions, &known, &vocabulary);
+    let procedure = procedure::load_procedure(&mut check, procedure, &known);
+    let planning = planning::load_planning(&mut check, planning, &known);
+    let care = care::load_care(&mut check, care, &known, &vocabulary);
+
+    let complete = (
+        manifest, sources, zones, concerns, devices, screening, procedure, planning, care,
+    );
+    let (
+        Some((name, version)),
+        Some(sources),
+        Some(zones),
+        Some(concerns),
+        Some((device_classes, device_models)),
+        Some(screening),
+        Some(procedure),
+        Some((depth, series)),
+        Some(care),
+    ) = complete
+    else {
+        return Err(check.problems);
+    };
+    if !check.problems.is_empty() {
+        return Err(check.problems);
+    }
+    Ok(Protocol {
+        name,
+        version,
+        sources,
+        zones: zones.list,
+        concerns: concerns.list,
+        device_classes,
+        device_models,
+        conditions: screening.conditions,
+        unstated_severity: screening.unstated_severity,
+        rules: screening.rules,
+        steps: procedure.steps,
+        anaesthetics: procedure.anaesthetics,
+        depth,
+        series,
+        care,
+    })
+}

@@ -1,0 +1,277 @@
+//! screening.toml: the conditions an intake can report and the screening rules.
+
+use std::collections::BTreeSet;
+
+use super::Vocabulary;
+use super::check::{At, Checker, Known};
+use super::document::Document;
+use crate::intake::{HistoryDate, HistoryFlag, Severity};
+use crate::protocol::raw::{self, RawWhen};
+use crate::protocol::{ConditionDef, Effect, Rule, Trigger, Wait};
+
+pub(super) struct Screening {
+    pub conditions: Vec<ConditionDef>,
+    pub unstated_severity: Severity,
+    pub rules: Vec<Rule>,
+}
+
+/// The conditions alone (rules refer to them, so they are read first).
+pub(super) fn load_conditions(
+    check: &mut Checker,
+    doc: &mut Option<Document<'_>>,
+) -> (Vec<ConditionDef>, Known) {
+    let Some(doc) = doc else {
+        return (Vec::new(), None);
+    };
+    let (entries, unread) = doc.list::<raw::RawCondition>(check, "condition", true);
+    let mut seen = BTreeSet::new();
+    let mut conditions = Vec::new();
+    for entry in entries {
+        let raw = entry.value;
+        let at = At::new(doc.file, entry.span, "condition", &raw.id);
+        check.unique(&at, &mut seen, &raw.id);
+        conditions.push(ConditionDef {
+            id: raw.id,
+            label: raw.label,
+            lasting: raw.lasting,
+        });
+    }
+    let known = conditions.iter().map(|c| c.id.clone()).chain(unread).collect();
+    (conditions, Some(known))
+}
+
+pub(super) fn load_screening(
+    check: &mut Checker,
+    doc: Option<Document<'_>>,
+    conditions: Vec<ConditionDef>,
+    known: &Known,
+    vocabulary: &Vocabulary,
+) -> Option<Screening> {
+    let mut doc = doc?;
+    let settings = doc.value::<raw::RawScreeningSettings>(check, "settings", "a [settings] table");
+    let (entries, _) = doc.list::<raw::RawRule>(check, "rule", true);
+    let file = doc.file;
+    doc.finish(check, &["settings", "condition", "rule"]);
+
+    let unstated_severity = match settings {
+        Some(settings) => {
+            let at = At::table(file, settings.span, "settings");
+            severity(check, &at, "unstated_severity", &settings.value.unstated_severity)
+        }
+        None => None,
+    };
+    let mut seen = BTreeSet::new();
+    let mut rules = Vec::new();
+    for entry in entries {
+        let raw = entry.value;
+        let at = At::new(file, entry.span, "rule", &raw.id);
+        check.unique(&at, &mut seen, &raw.id);
+        if let Some(rule) = rule(check, &at, raw, known, vocabulary) {
+            rules.push(rule);
+        }
+    }
+    Some(Screening {
+        conditions,
+        unstated_severity: unstated_severity.unwrap_or(Severity::Severe),
+        rules,
+    })
+}
+
+fn rule(
+    check: &mut Checker,
+    at: &At<'_>,
+    raw: raw::RawRule,
+    known: &Known,
+    vocabulary: &Vocabulary,
+) -> Option<Rule> {
+    let effect = Effect::from_name(&raw.effect);
+    if effect.is_none() {
+        let valid: Vec<&str> = Effect::ALL.iter().map(|e| e.name()).collect();
+        check.report(
+            at,
+            "effect",
+            format!(
+                "unknown effect `{}`; expected one of: {}",
+                raw.effect,
+                valid.join(", ")
+            ),
+        );
+    }
+    let trigger = trigger(check, at, &raw.when, vocabulary);
+    check.known_ids(
+        at,
+        "when.zones_any",
+        &raw.when.zones_any,
+        &vocabulary.zones,
+        "zone",
+    );
+    check.known_ids(
+        at,
+        "when.regions_any",
+        &raw.when.regions_any,
+        &vocabulary.regions,
+        "region",
+    );
+    if let (Some(effect), Some(trigger)) = (effect, &trigger) {
+        let dated = matches!(trigger, Trigger::HistoryDate { .. });
+        if (effect == Effect::Defer) != dated {
+            check.report(at, "effect", "`defer` goes with a `history_date` trigger and only with it: the waiting period needs a date");
+        }
+        if effect == Effect::ExcludeZone && !matches!(trigger, Trigger::Condition { .. }) {
+            check.report(
+                at,
+                "effect",
+                "`exclude_zone` needs a `condition` trigger: the condition says which zones",
+            );
+        }
+    }
+    let cited = check.cited(at, &raw.sources, &raw.evidence, known);
+    if raw.message.trim().is_empty() {
+        check.report(at, "message", "must say why the rule fires, in plain words");
+    }
+    Some(Rule {
+        id: raw.id,
+        effect: effect?,
+        trigger: trigger?,
+        zones_any: raw.when.zones_any,
+        regions_any: raw.when.regions_any,
+        message: raw.message,
+        cited,
+    })
+}
+
+pub(super) fn severity(check: &mut Checker, at: &At<'_>, key: &str, name: &str) -> Option<Severity> {
+    let options: Vec<(&str, Severity)> = Severity::ALL.iter().map(|s| (s.name(), *s)).collect();
+    check.one_of(at, key, name, &options)
+}
+
+fn trigger(check: &mut Checker, at: &At<'_>, when: &RawWhen, vocabulary: &Vocabulary) -> Option<Trigger> {
+    let given = [
+        when.history.is_some(),
+        when.history_date.is_some(),
+        when.condition.is_some(),
+        when.age_under.is_some(),
+        when.fitzpatrick_at_least.is_some(),
+    ]
+    .iter()
+    .filter(|g| **g)
+    .count();
+    if given != 1 {
+        check.report(
+            at,
+            "when",
+            "give exactly one of history, history_date, condition, age_under, fitzpatrick_at_least",
+        );
+        return None;
+    }
+    if when.history_date.is_none() && (when.wait_days.is_some() || when.wait_months.is_some()) {
+        check.report(at, "when", "wait_days and wait_months go with history_date only");
+    }
+    if when.condition.is_none() && (when.severity_at_least.is_some() || when.severity_at_most.is_some()) {
+        check.report(
+            at,
+            "when",
+            "severity_at_least and severity_at_most go with condition only",
+        );
+    }
+    if let Some(name) = &when.history {
+        let flag = HistoryFlag::from_name(name);
+        if flag.is_none() {
+            let valid: Vec<&str> = HistoryFlag::ALL.iter().map(|f| f.name()).collect();
+            check.report(
+                at,
+                "when.history",
+                format!(
+                    "unknown yes/no history question `{name}`; expected one of: {}",
+                    valid.join(", ")
+                ),
+            );
+        }
+        return flag.map(Trigger::History);
+    }
+    if let Some(name) = &when.history_date {
+        return history_date(check, at, name, when);
+    }
+    if let Some(condition) = &when.condition {
+        return condition_trigger(check, at, condition, when, vocabulary);
+    }
+    if let Some(years) = when.age_under {
+        if years == 0 || years > 130 {
+            check.report(at, "when.age_under", "must be an age between 1 and 130");
+        }
+        return Some(Trigger::AgeUnder(years));
+    }
+    let fitzpatrick = when.fitzpatrick_at_least.unwrap_or(0);
+    if !(1..=6).contains(&fitzpatrick) {
+        check.report(at, "when.fitzpatrick_at_least", "Fitzpatrick types are 1 to 6");
+    }
+    Some(Trigger::FitzpatrickAtLeast(fitzpatrick))
+}
+
+fn history_date(check: &mut Checker, at: &At<'_>, name: &str, when: &RawWhen) -> Option<Trigger> {
+    let field = HistoryDate::from_name(name);
+    if field.is_none() {
+        let valid: Vec<&str> = HistoryDate::ALL.iter().map(|f| f.name()).collect();
+        check.report(
+            at,
+            "when.history_date",
+            format!(
+                "unknown dated history question `{name}`; expected one of: {}",
+                valid.join(", ")
+            ),
+        );
+    }
+    let wait = match (when.wait_days, when.wait_months) {
+        (Some(days), None) if days > 0 => Some(Wait::Days(days)),
+        (None, Some(months)) if months > 0 => Some(Wait::Months(months)),
+        _ => {
+            check.report(
+                at,
+                "when",
+                "give one waiting period above zero: wait_days or wait_months",
+            );
+            None
+        }
+    };
+    field
+        .zip(wait)
+        .map(|(field, wait)| Trigger::HistoryDate { field, wait })
+}
+
+fn condition_trigger(
+    check: &mut Checker,
+    at: &At<'_>,
+    condition: &str,
+    when: &RawWhen,
+    vocabulary: &Vocabulary,
+) -> Option<Trigger> {
+    check.known_ids(
+        at,
+        "when.condition",
+        &[condition.to_string()],
+        &vocabulary.conditions,
+        "condition",
+    );
+    let at_least = when
+        .severity_at_least
+        .as_ref()
+        .and_then(|s| severity(check, at, "when.severity_at_least", s));
+    let at_most = when
+        .severity_at_most
+        .as_ref()
+        .and_then(|s| severity(check, at, "when.severity_at_most", s));
+    if let (Some(low), Some(high)) = (at_least, at_most)
+        && low > high
+    {
+        check.report(
+            at,
+            "when",
+            "severity_at_least is above severity_at_most: the rule could never fire",
+        );
+    }
+    Some(Trigger::Condition {
+        condition: condition.to_string(),
+        severity_at_least: at_least,
+        severity_at_most: at_most,
+    })
+}
