@@ -30,6 +30,16 @@ pub struct ChangesSinceLastVisit {
 }
 
 impl ChangesSinceLastVisit {
+    /// The answers' field names, as `questions.toml`'s `[[checkin]]` entries name them.
+    pub const FIELDS: [&str; 6] = [
+        "new_medication",
+        "new_condition",
+        "pregnancy",
+        "sun_or_tanning",
+        "other_procedure",
+        "active_lesion",
+    ];
+
     pub fn any(&self) -> bool {
         self.new_medication
             || self.new_condition

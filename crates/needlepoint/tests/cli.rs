@@ -187,7 +187,7 @@ fn the_embedded_protocol_exports_and_checks_clean() {
     let dir_arg = dir.to_str().expect("utf-8");
     let out = needlepoint(&["protocol", "export", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out).lines().count(), 9);
+    assert_eq!(stdout(&out).lines().count(), 10, "one line per protocol file");
     let again = needlepoint(&["protocol", "export", dir_arg]);
     assert_eq!(again.status.code(), Some(2), "export never overwrites");
 

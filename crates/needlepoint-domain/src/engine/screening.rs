@@ -56,12 +56,12 @@ fn finding(rule: &Rule, effect: Effect, zones: Vec<String>, message: String) -> 
 fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Vec<Finding>) {
     match &rule.trigger {
         Trigger::History(flag) => {
-            if intake.history.flag(*flag) {
+            if intake.history.yes(flag) {
                 findings.push(finding(rule, rule.effect, Vec::new(), rule.message.clone()));
             }
         }
         Trigger::HistoryDate { field, wait } => {
-            if let Some(last) = intake.history.date(*field) {
+            if let Some(last) = intake.history.date_of(field) {
                 let until = add_wait(last, *wait);
                 if until > intake.date {
                     let message = format!("{} Last: {last}; treatment possible from {until}.", rule.message);

@@ -4,16 +4,18 @@
 
 mod files;
 mod load;
+pub mod questions;
 mod raw;
 
 use std::collections::BTreeMap;
 
 pub use files::{EMBEDDED, FILE_NAMES, ProtocolFile};
 pub use load::ProtocolProblem;
+pub use questions::{AnswerChoice, AnswerKind, CheckinQuestion, Question, Requirement};
 
 use crate::depth::{DepthRange, Mm};
 use crate::evidence::Cited;
-use crate::intake::{HistoryDate, HistoryFlag, Severity};
+use crate::intake::Severity;
 
 /// A complete, validated protocol.
 #[derive(Clone, Debug)]
@@ -25,6 +27,10 @@ pub struct Protocol {
     pub concerns: Vec<Concern>,
     pub device_classes: Vec<DeviceClass>,
     pub device_models: Vec<DeviceModel>,
+    /// The intake's history questions: what the intake reader accepts, in the order to ask them.
+    pub questions: Vec<Question>,
+    /// The check-in's "anything changed since your last visit?" questions.
+    pub checkin_questions: Vec<CheckinQuestion>,
     pub conditions: Vec<ConditionDef>,
     /// The severity assumed for an active condition reported without one.
     pub unstated_severity: Severity,
@@ -180,9 +186,11 @@ pub struct Rule {
 /// What makes a rule fire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {
-    History(HistoryFlag),
+    /// A yes/no question answered yes.
+    History(String),
+    /// A dated question whose date is within the wait.
     HistoryDate {
-        field: HistoryDate,
+        field: String,
         wait: Wait,
     },
     Condition {
@@ -274,7 +282,8 @@ pub struct CareProtocol {
 #[derive(Clone, Debug, Default)]
 pub struct CareFilter {
     pub regions_any: Vec<String>,
-    pub history: Option<HistoryFlag>,
+    /// A yes/no question that must have been answered yes.
+    pub history: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -355,6 +364,11 @@ impl Protocol {
         self.device_models.iter().find(|m| m.id == id)
     }
 
+    /// A history question by id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
     pub fn condition(&self, id: &str) -> Option<&ConditionDef> {
         self.conditions.iter().find(|c| c.id == id)
     }
@@ -382,6 +396,16 @@ impl Protocol {
             self.device_models
                 .iter()
                 .map(|e| (format!("device model {}", e.id), &e.cited)),
+        );
+        all.extend(
+            self.questions
+                .iter()
+                .map(|e| (format!("question {}", e.id), &e.cited)),
+        );
+        all.extend(
+            self.checkin_questions
+                .iter()
+                .map(|e| (format!("check-in question {}", e.id), &e.cited)),
         );
         all.extend(self.rules.iter().map(|e| (format!("rule {}", e.id), &e.cited)));
         all.extend(self.steps.iter().map(|e| (format!("step {}", e.id), &e.cited)));

@@ -245,3 +245,51 @@ pub struct RawWarningSign {
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: String,
+    pub answer: String,
+    pub label: String,
+    pub wording: String,
+    pub help: Option<String>,
+    pub blank_means: String,
+    #[serde(default)]
+    pub choices: Vec<RawChoice>,
+    pub goes_with: Option<String>,
+    pub required_when: Option<RawRequirement>,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirement {
+    #[serde(default)]
+    pub zones_any: Vec<String>,
+    #[serde(default)]
+    pub regions_any: Vec<String>,
+    #[serde(default)]
+    pub concerns_any: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheckinQuestion {
+    pub id: String,
+    pub label: String,
+    pub wording: String,
+    pub help: Option<String>,
+    #[serde(default)]
+    pub relates_to: Vec<String>,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use super::Vocabulary;
 use super::check::{At, Checker, Known};
 use super::document::Document;
+use super::questions::expect_question;
 use crate::depth::Mm;
-use crate::intake::HistoryFlag;
+use crate::protocol::questions::AnswerKind;
 use crate::protocol::raw;
 use crate::protocol::{AfterItem, BeforeItem, CareFilter, CareProtocol, ExpectedEffect, WarningSign};
 
@@ -18,21 +19,9 @@ fn care_filter(
     vocabulary: &Vocabulary,
 ) -> CareFilter {
     check.known_ids(at, "regions_any", &regions_any, &vocabulary.regions, "region");
-    let history = history.and_then(|name| {
-        let flag = HistoryFlag::from_name(&name);
-        if flag.is_none() {
-            let valid: Vec<&str> = HistoryFlag::ALL.iter().map(|f| f.name()).collect();
-            check.report(
-                at,
-                "history",
-                format!(
-                    "unknown yes/no history question `{name}`; expected one of: {}",
-                    valid.join(", ")
-                ),
-            );
-        }
-        flag
-    });
+    if let Some(name) = &history {
+        expect_question(check, at, "history", name, AnswerKind::YesNo, vocabulary);
+    }
     CareFilter { regions_any, history }
 }
 

@@ -12,6 +12,7 @@ mod check;
 mod document;
 mod planning;
 mod procedure;
+mod questions;
 mod screening;
 
 use std::collections::BTreeSet;
@@ -29,6 +30,7 @@ pub(super) struct Vocabulary {
     pub regions: Known,
     pub concerns: Known,
     pub conditions: Known,
+    pub questions: questions::QuestionShapes,
 }
 
 fn ids<'a>(list: impl Iterator<Item = &'a String>, unread: &[String]) -> BTreeSet<String> {
@@ -69,7 +71,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let mut next = || docs.next().flatten();
     // In FILE_NAMES order.
     let (manifest, sources, zones, concerns, devices) = (next(), next(), next(), next(), next());
-    let (mut screening, procedure, planning, care) = (next(), next(), next(), next());
+    let (questions, mut screening, procedure, planning, care) = (next(), next(), next(), next(), next());
 
     let manifest = manifest.and_then(|mut doc| {
         let name = doc.value::<String>(&mut check, "name", "the protocol's name");
@@ -89,7 +91,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let zones = anatomy::load_zones(&mut check, zones, &known);
     let concerns = anatomy::load_concerns(&mut check, concerns, &known);
     let (conditions, known_conditions) = screening::load_conditions(&mut check, &mut screening);
-    let vocabulary = Vocabulary {
+    let mut vocabulary = Vocabulary {
         zones: zones
             .as_ref()
             .map(|z| ids(z.list.iter().map(|z| &z.id), &z.unread)),
@@ -98,6 +100,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
             .as_ref()
             .map(|c| ids(c.list.iter().map(|c| &c.id), &c.unread)),
         conditions: known_conditions,
+        questions: None,
     };
     if let (Some(file), Some(zones)) = (zone_file, &zones) {
         anatomy::check_zone_extensions(&mut check, file, zones, &vocabulary);
@@ -106,13 +109,15 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         anatomy::check_concern_regions(&mut check, file, concerns, &vocabulary);
     }
     let devices = anatomy::load_devices(&mut check, devices, &known, &vocabulary);
+    let questions = questions::load_questions(&mut check, questions, &known, &vocabulary);
+    vocabulary.questions = questions.as_ref().and_then(|q| q.shapes.clone());
     let screening = screening::load_screening(&mut check, screening, conditions, &known, &vocabulary);
     let procedure = procedure::load_procedure(&mut check, procedure, &known);
     let planning = planning::load_planning(&mut check, planning, &known);
     let care = care::load_care(&mut check, care, &known, &vocabulary);
 
     let complete = (
-        manifest, sources, zones, concerns, devices, screening, procedure, planning, care,
+        manifest, sources, zones, concerns, devices, questions, screening, procedure, planning, care,
     );
     let (
         Some((name, version)),
@@ -120,6 +125,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         Some(zones),
         Some(concerns),
         Some((device_classes, device_models)),
+        Some(questions),
         Some(screening),
         Some(procedure),
         Some((depth, series)),
@@ -139,6 +145,8 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         concerns: concerns.list,
         device_classes,
         device_models,
+        questions: questions.questions,
+        checkin_questions: questions.checkin,
         conditions: screening.conditions,
         unstated_severity: screening.unstated_severity,
         rules: screening.rules,

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use super::Vocabulary;
 use super::check::{At, Checker, Known};
 use super::document::Document;
-use crate::intake::{HistoryDate, HistoryFlag, Severity};
+use super::questions::expect_question;
+use crate::intake::Severity;
+use crate::protocol::questions::AnswerKind;
 use crate::protocol::raw::{self, RawWhen};
 use crate::protocol::{ConditionDef, Effect, Rule, Trigger, Wait};
 
@@ -175,22 +177,11 @@ fn trigger(check: &mut Checker, at: &At<'_>, when: &RawWhen, vocabulary: &Vocabu
         );
     }
     if let Some(name) = &when.history {
-        let flag = HistoryFlag::from_name(name);
-        if flag.is_none() {
-            let valid: Vec<&str> = HistoryFlag::ALL.iter().map(|f| f.name()).collect();
-            check.report(
-                at,
-                "when.history",
-                format!(
-                    "unknown yes/no history question `{name}`; expected one of: {}",
-                    valid.join(", ")
-                ),
-            );
-        }
-        return flag.map(Trigger::History);
+        expect_question(check, at, "when.history", name, AnswerKind::YesNo, vocabulary);
+        return Some(Trigger::History(name.clone()));
     }
     if let Some(name) = &when.history_date {
-        return history_date(check, at, name, when);
+        return history_date(check, at, name, when, vocabulary);
     }
     if let Some(condition) = &when.condition {
         return condition_trigger(check, at, condition, when, vocabulary);
@@ -208,19 +199,14 @@ fn trigger(check: &mut Checker, at: &At<'_>, when: &RawWhen, vocabulary: &Vocabu
     Some(Trigger::FitzpatrickAtLeast(fitzpatrick))
 }
 
-fn history_date(check: &mut Checker, at: &At<'_>, name: &str, when: &RawWhen) -> Option<Trigger> {
-    let field = HistoryDate::from_name(name);
-    if field.is_none() {
-        let valid: Vec<&str> = HistoryDate::ALL.iter().map(|f| f.name()).collect();
-        check.report(
-            at,
-            "when.history_date",
-            format!(
-                "unknown dated history question `{name}`; expected one of: {}",
-                valid.join(", ")
-            ),
-        );
-    }
+fn history_date(
+    check: &mut Checker,
+    at: &At<'_>,
+    name: &str,
+    when: &RawWhen,
+    vocabulary: &Vocabulary,
+) -> Option<Trigger> {
+    expect_question(check, at, "when.history_date", name, AnswerKind::Date, vocabulary);
     let wait = match (when.wait_days, when.wait_months) {
         (Some(days), None) if days > 0 => Some(Wait::Days(days)),
         (None, Some(months)) if months > 0 => Some(Wait::Months(months)),
@@ -233,9 +219,10 @@ fn history_date(check: &mut Checker, at: &At<'_>, name: &str, when: &RawWhen) ->
             None
         }
     };
-    field
-        .zip(wait)
-        .map(|(field, wait)| Trigger::HistoryDate { field, wait })
+    wait.map(|wait| Trigger::HistoryDate {
+        field: name.to_string(),
+        wait,
+    })
 }
 
 fn condition_trigger(
