@@ -359,3 +359,90 @@ fn a_stored_plan_reads_back_exactly() {
         assert_eq!(read, original);
     }
 }
+
+/// Reference §1.8 rule 2 (line 156: "for Fitzpatrick IV–VI default to the lower half of the zone
+/// range on the first session") and §2.3 (line 239: "start at the lower half of the zone range").
+/// Issue 11, correction 1: the halving used to follow the concern's narrowing, so forehead, nose and
+/// perioral came out at 0.55 mm where the zones' lower half ends at 0.5.
+#[test]
+fn darker_skin_first_session_stays_in_the_lower_half_of_the_zone_range() {
+    let face = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 },
+        "areas": ["forehead", "nose", "perioral"],
+        "history": { "hsv_history": false }
+    }));
+    for id in ["forehead", "nose", "perioral"] {
+        // Zone bounds 0.25-0.75: the lower half ends at 0.5.
+        assert_eq!(mm(zone(&face, id)), s("0.5", "0.5", "0.5"), "{id}");
+        assert!(
+            zone(&face, id)
+                .reasons
+                .iter()
+                .any(|r| r.contains("lower half of the zone's range")),
+            "{id}: {:?}",
+            zone(&face, id).reasons
+        );
+    }
+    // Scarred cheeks: the bounds extend to 0.5-2.0, so the half-way line is 1.25 mm.
+    let pen = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 4 },
+        "areas": ["cheeks"], "concerns": ["acne_scars"]
+    }));
+    assert_eq!(mm(zone(&pen, "cheeks")), s("1.0", "1.25", "1.1"));
+    // A 1.5 mm roller cannot stay under it: the cheeks are not planned with it.
+    let roller = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 4 },
+        "areas": ["cheeks"], "concerns": ["acne_scars"],
+        "device": { "model": "roller_192_1_5" }
+    }));
+    assert!(roller.zones.is_empty(), "{:?}", roller.zones);
+    assert_eq!(roller.unplanned_zones[0].zone, "cheeks");
+    assert!(
+        roller.unplanned_zones[0].reason.contains("1.0-1.25 mm"),
+        "{:?}",
+        roller.unplanned_zones
+    );
+}
+
+/// The range the rule halves is a named protocol option (`[depth] first_session_lower_half_of`):
+/// "zone" (the reference's reading, the default) or "concern_range" (the concern's usual range
+/// inside the zone, halved: deeper, and not what the reference says).
+#[test]
+fn which_range_the_darker_skin_rule_halves_is_a_protocol_option() {
+    let p = common::protocol();
+    assert_eq!(p.depth.first_session_lower_half_of.name(), "zone");
+    let planning = needlepoint_domain::protocol::EMBEDDED
+        .iter()
+        .find(|f| f.name == "planning.toml")
+        .map(|f| {
+            f.text.replacen(
+                "first_session_lower_half_of = \"zone\"",
+                "first_session_lower_half_of = \"concern_range\"",
+                1,
+            )
+        })
+        .unwrap();
+    let manifest = needlepoint_domain::protocol::EMBEDDED[0]
+        .text
+        .replace("version = \"", "version = \"halving-");
+    let files: Vec<needlepoint_domain::protocol::ProtocolFile> = needlepoint_domain::protocol::EMBEDDED
+        .iter()
+        .map(|f| match f.name {
+            "planning.toml" => needlepoint_domain::protocol::ProtocolFile {
+                text: &planning,
+                ..*f
+            },
+            "protocol.toml" => needlepoint_domain::protocol::ProtocolFile {
+                text: &manifest,
+                ..*f
+            },
+            _ => *f,
+        })
+        .collect();
+    let clinic = needlepoint_domain::protocol::Protocol::from_files(&files).unwrap();
+    let intake = common::intake(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "areas": ["forehead"]
+    }));
+    let plan = needlepoint_domain::engine::plan(&clinic, &intake);
+    assert_eq!(mm(zone(&plan, "forehead")), s("0.5", "0.6", "0.55"));
+}

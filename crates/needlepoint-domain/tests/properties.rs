@@ -123,6 +123,7 @@ prop_compose! {
         areas in prop::sample::subsequence(ZONES.to_vec(), 1..=ZONES.len()),
         concerns in prop::sample::subsequence(CONCERNS.to_vec(), 1..=4),
         session_number in 1u32..=14,
+        hsv in any::<bool>(),
         flags in prop::collection::vec((prop::sample::select(FLAGS.to_vec()), any::<bool>()), 0..4),
         dated in prop::collection::vec((prop::sample::select(DATES.to_vec()), 0i64..400), 0..4),
         conditions in prop::collection::vec(
@@ -134,6 +135,10 @@ prop_compose! {
         let mut history = serde_json::Map::new();
         for (flag, yes) in flags {
             history.insert(flag.into(), Value::Bool(yes));
+        }
+        // The cold-sore question is required when the perioral zone is requested.
+        if areas.contains(&"perioral") && !history.contains_key("hsv_history") {
+            history.insert("hsv_history".into(), Value::Bool(hsv));
         }
         for (field, days_before) in dated {
             history.insert(field.into(), Value::String(date(treatment - days_before)));
@@ -255,6 +260,40 @@ proptest! {
         }
         if let Ok(intake) = parse::from_value(&value, &p) {
             let _ = engine::plan(&p, &intake);
+        }
+    }
+}
+
+/// The lower half of a zone's range, with its extension when an extending concern is planned there.
+fn zone_lower_half_max(p: &Protocol, zone_plan: &needlepoint_domain::plan::ZonePlan) -> u32 {
+    let zone = p.zone(&zone_plan.zone).expect("planned zones exist");
+    let max = match &zone.extended {
+        Some(ext) if zone_plan.concerns.iter().any(|c| ext.concerns.contains(c)) => ext.max,
+        _ => zone.bounds.max,
+    };
+    // The half-way line, in hundredths; an odd sum rounds down (the safe side).
+    (zone.bounds.min.hundredths() + max.hundredths()) / 2
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Reference §1.8 rule 2 (line 156): "for Fitzpatrick IV–VI default to the lower half of the
+    /// zone range on the first session"; §2.3 (line 239) repeats it. No first-session depth for
+    /// types IV-VI ever exceeds the zone's lower half, whatever the concern or the device.
+    #[test]
+    fn darker_skin_first_sessions_never_exceed_the_zones_lower_half(value in intake(), fitzpatrick in 4u8..=6) {
+        let p = protocol();
+        let mut value = value;
+        value["client"]["fitzpatrick"] = json!(fitzpatrick);
+        value["session_number"] = json!(1);
+        let intake = parse::from_value(&value, &p).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+        let plan = engine::plan(&p, &intake);
+        for zone_plan in &plan.zones {
+            let half = zone_lower_half_max(&p, zone_plan);
+            let d = zone_plan.depth_mm;
+            prop_assert!(d.max.hundredths() <= half, "{}: {d:?} above the half-way line {half}", zone_plan.zone);
+            prop_assert!(d.planned.hundredths() <= half, "{}: {d:?}", zone_plan.zone);
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::depth::DepthRange;
 use crate::evidence::Cited;
 use crate::intake::{DeviceChoice, Intake};
 use crate::plan::{Finding, PlannedDepth, UnplannedZone, ZonePlan};
-use crate::protocol::{Concern, Effect, Protocol, Zone};
+use crate::protocol::{Concern, Effect, HalvedRange, Protocol, Zone};
 
 pub struct Depths {
     pub zones: Vec<ZonePlan>,
@@ -263,14 +263,8 @@ fn plan_zone(
             .depth
             .first_session_lower_half_fitzpatrick
             .contains(&intake.client.fitzpatrick);
-    if darker_first_session && target.min < target.max {
-        let half = target.lower_half();
-        target.max = half.max.floor_to(protocol.depth.step).max(target.min);
-        merge_sources(&mut sources, &protocol.depth.cited);
-        reasons.push(format!(
-            "First session for Fitzpatrick type {}: the lower half of the range, {}, to limit the risk of darkening.",
-            intake.client.fitzpatrick, target
-        ));
+    if darker_first_session {
+        target = darker_skin_first_session(protocol, intake, bounds, target, &mut reasons, &mut sources);
     }
 
     let Some(range) = target.intersect(device.range) else {
@@ -322,4 +316,48 @@ fn plan_zone(
         restrictions,
         sources,
     })
+}
+
+/// Fitzpatrick IV-VI at a first session: the range stays in the lower half of the range the
+/// protocol names (the zone's, by default: reference sections 1.8 and 2.3), rounded down to the
+/// step. Where the concern's usual range lies wholly above that half, the half itself governs:
+/// the safer reading.
+fn darker_skin_first_session(
+    protocol: &Protocol,
+    intake: &Intake,
+    bounds: DepthRange,
+    target: DepthRange,
+    reasons: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> DepthRange {
+    let (halved, which) = match protocol.depth.first_session_lower_half_of {
+        HalvedRange::Zone => (bounds, "the zone's range"),
+        HalvedRange::ConcernRange => (target, "the usual range"),
+    };
+    if halved.min >= halved.max {
+        return target;
+    }
+    let half = DepthRange {
+        min: halved.min,
+        max: halved
+            .lower_half()
+            .max
+            .floor_to(protocol.depth.step)
+            .max(halved.min),
+    };
+    merge_sources(sources, &protocol.depth.cited);
+    let limited = match target.intersect(half) {
+        Some(inside) => inside,
+        None => {
+            reasons.push(format!(
+                "The usual range, {target}, lies above the lower half of {which}; the first session stays in that half (the safer reading)."
+            ));
+            half
+        }
+    };
+    reasons.push(format!(
+        "First session for Fitzpatrick type {}: kept in the lower half of {which} ({half}) to limit the risk of darkening, so {limited}.",
+        intake.client.fitzpatrick
+    ));
+    limited
 }

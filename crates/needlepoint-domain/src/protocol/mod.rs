@@ -251,10 +251,32 @@ pub struct Anaesthetic {
     pub cited: Cited,
 }
 
+/// Which range the first-session rule for darker skin halves (`[depth] first_session_lower_half_of`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HalvedRange {
+    /// The zone's own bounds (with their extension when an extending concern is planned): the
+    /// reference's reading (sections 1.8 and 2.3).
+    Zone,
+    /// The concern's usual range inside the zone's bounds: deeper than the reference's reading.
+    ConcernRange,
+}
+
+impl HalvedRange {
+    pub const ALL: [HalvedRange; 2] = [HalvedRange::Zone, HalvedRange::ConcernRange];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HalvedRange::Zone => "zone",
+            HalvedRange::ConcernRange => "concern_range",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct DepthSettings {
     pub step: Mm,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    pub first_session_lower_half_of: HalvedRange,
     /// (planned depth up to, end-point), ascending.
     pub endpoints: Vec<(Mm, String)>,
     pub deeper_endpoint: String,

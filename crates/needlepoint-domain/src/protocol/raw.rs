@@ -166,6 +166,7 @@ pub struct RawAnaesthetic {
 pub struct RawDepthSettings {
     pub step_mm: f64,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    pub first_session_lower_half_of: String,
     pub endpoints: Vec<RawEndpoint>,
     pub deeper_endpoint: String,
     pub darker_skin_first_session_endpoint: String,

@@ -5,7 +5,7 @@ use super::check::{At, Checker, Known};
 use super::document::Document;
 use crate::depth::Mm;
 use crate::protocol::raw;
-use crate::protocol::{DepthSettings, SeriesSettings};
+use crate::protocol::{DepthSettings, HalvedRange, SeriesSettings};
 
 pub(super) fn load_planning(
     check: &mut Checker,
@@ -43,6 +43,15 @@ fn depth_settings(
         "first_session_lower_half_fitzpatrick",
         &depth.first_session_lower_half_fitzpatrick,
     );
+    let halved: Vec<(&str, HalvedRange)> = HalvedRange::ALL.iter().map(|h| (h.name(), *h)).collect();
+    let first_session_lower_half_of = check
+        .one_of(
+            at,
+            "first_session_lower_half_of",
+            &depth.first_session_lower_half_of,
+            &halved,
+        )
+        .unwrap_or(HalvedRange::Zone);
     let mut endpoints: Vec<(Mm, String)> = Vec::new();
     for endpoint in depth.endpoints {
         let up_to = check.depth(at, "endpoints", endpoint.up_to_mm);
@@ -55,6 +64,7 @@ fn depth_settings(
     DepthSettings {
         step,
         first_session_lower_half_fitzpatrick: depth.first_session_lower_half_fitzpatrick,
+        first_session_lower_half_of,
         endpoints,
         deeper_endpoint: depth.deeper_endpoint,
         darker_skin_first_session_endpoint: depth.darker_skin_first_session_endpoint,
