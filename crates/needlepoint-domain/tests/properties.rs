@@ -6,8 +6,8 @@ mod common;
 
 use common::protocol;
 use needlepoint_domain::engine;
-use needlepoint_domain::intake::{DeviceChoice, parse};
-use needlepoint_domain::protocol::Protocol;
+use needlepoint_domain::intake::{DeviceChoice, Intake, parse};
+use needlepoint_domain::protocol::{Protocol, Rule, Trigger, Wait};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -294,6 +294,66 @@ proptest! {
             let d = zone_plan.depth_mm;
             prop_assert!(d.max.hundredths() <= half, "{}: {d:?} above the half-way line {half}", zone_plan.zone);
             prop_assert!(d.planned.hundredths() <= half, "{}: {d:?}", zone_plan.zone);
+        }
+    }
+}
+
+/// Whether a rule's narrowing (zones, regions) lets it apply to this intake: worked out here, apart
+/// from the engine, so that the property does not take the engine's word for it.
+fn rule_applies(p: &Protocol, rule: &Rule, intake: &Intake) -> bool {
+    let zones = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
+    let regions = rule.regions_any.is_empty()
+        || intake
+            .areas
+            .iter()
+            .filter_map(|a| p.zone(a))
+            .any(|z| rule.regions_any.contains(&z.region));
+    zones && regions
+}
+
+/// The end of every waiting period that applies to this intake, by rule.
+fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::Date)> {
+    let mut waits = Vec::new();
+    for rule in p.rules.iter().filter(|r| rule_applies(p, r, intake)) {
+        let Trigger::HistoryDate { field, wait } = &rule.trigger else {
+            continue;
+        };
+        let Some(last) = intake.history.date_of(field) else {
+            continue;
+        };
+        let span = match wait {
+            Wait::Days(days) => jiff::Span::new().days(i64::from(*days)),
+            Wait::Months(months) => jiff::Span::new().months(i64::from(*months)),
+        };
+        let until = last.checked_add(span).expect("inside the calendar");
+        if until > intake.date {
+            waits.push((rule.id.clone(), until));
+        }
+    }
+    waits
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Reference §2.2 (line 177): a DEFER row is "absolute until a waiting period elapses"; the
+    /// waits are the table's rows (lines 185-209). Issue 11, correction 2: whatever the decision,
+    /// no session (of any series track) and no after-care is dated inside a wait that applies,
+    /// and `defer_until` is never earlier than its end.
+    #[test]
+    fn no_plan_dates_a_session_inside_an_applicable_wait(value in intake()) {
+        let p = protocol();
+        let intake = parse::from_value(&value, &p).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+        let plan = engine::plan(&p, &intake);
+        for (rule, until) in applicable_waits(&p, &intake) {
+            prop_assert!(plan.screening.defer_until.is_some_and(|d| d >= until), "{rule}: {:?} < {until}", plan.screening.defer_until);
+            prop_assert!(plan.series.starts_on >= until, "{rule}: series starts {}", plan.series.starts_on);
+            for date in plan.series.tracks.iter().flat_map(|t| &t.dates).chain(&plan.series.dates) {
+                prop_assert!(*date >= until, "{rule}: a session on {date}, inside the wait to {until}");
+            }
+            for item in &plan.care.after {
+                prop_assert!(item.from >= until, "{rule}: {} from {}", item.id, item.from);
+            }
         }
     }
 }

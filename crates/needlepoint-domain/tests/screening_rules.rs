@@ -5,6 +5,7 @@
 mod common;
 
 use common::{finding, plan, rules_with};
+use jiff::civil::date;
 use needlepoint_domain::plan::Decision;
 use needlepoint_domain::protocol::Effect;
 use serde_json::json;
@@ -62,15 +63,61 @@ fn a_hard_stop_outranks_a_referral_and_a_deferral() {
         "pregnant": true, "anticoagulants": true, "topical_retinoid_last_use": "2026-11-30"
     }}));
     assert_eq!(p.screening.decision, Decision::NotCandidate);
-    assert_eq!(
-        p.screening.defer_until, None,
-        "a deferral date means nothing once treatment is ruled out"
-    );
+    // The retinoid's wait still dates the plan (issue 11, correction 2).
+    assert_eq!(p.screening.defer_until, Some(date(2026, 12, 3)));
     // Strongest first.
     let effects: Vec<Effect> = p.screening.findings.iter().map(|f| f.effect).collect();
     let mut sorted = effects.clone();
     sorted.sort();
     assert_eq!(effects, sorted);
+}
+
+/// Reference §2.2 (line 177): DEFER is "absolute until a waiting period elapses"; line 185: the
+/// isotretinoin wait. Issue 11, correction 2: when a referral or a hard stop outranks a waiting
+/// period, the wait still dates the earliest session, the series and the care. (Before, an
+/// anticoagulant plus isotretinoin stopped two months ago gave sessions the next month.)
+#[test]
+fn a_waiting_period_dates_the_plan_whatever_the_decision() {
+    let p = plan(json!({ "history": { "anticoagulants": true, "isotretinoin_last_dose": "2026-10-01" } }));
+    assert_eq!(p.screening.decision, Decision::Refer);
+    let until = date(2027, 4, 1);
+    assert_eq!(p.screening.defer_until, Some(until));
+    assert_eq!(p.series.starts_on, until);
+    assert!(
+        p.series.tracks.iter().flat_map(|t| &t.dates).all(|d| *d >= until),
+        "{:?}",
+        p.series.dates
+    );
+    let makeup_free = p
+        .care
+        .before
+        .iter()
+        .find(|b| b.id == "arrive_makeup_free")
+        .map(|b| b.on);
+    assert_eq!(makeup_free, Some(until));
+    assert!(p.care.after.iter().all(|a| a.from >= until));
+
+    let stop = plan(json!({ "history": { "pregnant": true, "tanning_last": "2026-11-25" } }));
+    assert_eq!(stop.screening.decision, Decision::NotCandidate);
+    assert_eq!(stop.screening.defer_until, Some(date(2026, 12, 9)));
+    assert_eq!(stop.series.starts_on, date(2026, 12, 9));
+}
+
+/// A named option, `[settings] referral_carries_waiting_dates`: the referral's finding also
+/// names the date the waiting periods allow, so the physician sees it. The plan's dates follow the
+/// waits either way (that is not an option).
+#[test]
+fn a_referral_carries_the_waiting_dates() {
+    let p = plan(json!({ "history": { "keloid_history": true, "laser_last": "2026-10-20" } }));
+    assert_eq!(p.screening.decision, Decision::Refer);
+    let referral = finding(&p, "keloid_history").unwrap();
+    assert_eq!(referral.until, Some(date(2027, 1, 12)));
+    assert!(
+        referral.message.contains("no session before 2027-01-12"),
+        "{}",
+        referral.message
+    );
+    assert!(common::protocol().referral_carries_waiting_dates);
 }
 
 #[test]

@@ -131,12 +131,7 @@ fn severity_matches(severity: Severity, at_least: Option<Severity>, at_most: Opt
 /// Orders the findings (strongest first) and derives the decision from them.
 pub fn settle_decision(protocol: &Protocol, screening: &mut Screening, intake: &Intake) {
     screening.findings.sort_by_key(|f| f.effect);
-    let latest_deferral = screening
-        .findings
-        .iter()
-        .filter(|f| f.effect == Effect::Defer)
-        .filter_map(|f| f.until)
-        .max();
+    let latest_wait = latest_wait(&screening.findings);
     let every_zone_excluded =
         !intake.areas.is_empty() && screening.excluded_zones.len() == intake.areas.len();
     // A tattoo does not settle; eczema does. Only lasting conditions make the exclusion final.
@@ -196,11 +191,46 @@ pub fn settle_decision(protocol: &Protocol, screening: &mut Screening, intake: &
     } else {
         Decision::Proceed
     };
-    screening.defer_until = if screening.decision == Decision::Defer {
-        latest_deferral
-    } else {
-        None
-    };
+    // Every waiting period that applies dates the plan, whatever the decision (issue 11).
+    screening.defer_until = latest_wait;
+    if protocol.referral_carries_waiting_dates {
+        carry_waits_into_referrals(&mut screening.findings);
+    }
+}
+
+/// The latest date any finding's waiting period (or lead time) allows: the earliest session.
+fn latest_wait(findings: &[Finding]) -> Option<jiff::civil::Date> {
+    findings
+        .iter()
+        .filter(|f| f.effect != Effect::Info)
+        .filter_map(|f| f.until)
+        .max()
+}
+
+/// A referral's finding also names the date the other findings' waits allow, so the physician
+/// reviewing the client knows no session can come before it.
+fn carry_waits_into_referrals(findings: &mut [Finding]) {
+    let waits: Vec<(usize, jiff::civil::Date)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.effect != Effect::Info)
+        .filter_map(|(i, f)| f.until.map(|until| (i, until)))
+        .collect();
+    for (i, finding) in findings.iter_mut().enumerate() {
+        if finding.effect != Effect::Refer {
+            continue;
+        }
+        let Some(later) = waits.iter().filter(|(j, _)| *j != i).map(|(_, d)| *d).max() else {
+            continue;
+        };
+        if finding.until.is_some_and(|own| own >= later) {
+            continue;
+        }
+        finding.until = Some(later);
+        finding.message.push_str(&format!(
+            " Waiting periods also apply: no session before {later}, whatever the physician decides."
+        ));
+    }
 }
 
 fn excluded_by_lasting_condition(protocol: &Protocol, rule_id: &str) -> bool {

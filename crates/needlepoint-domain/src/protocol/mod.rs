@@ -34,6 +34,9 @@ pub struct Protocol {
     pub conditions: Vec<ConditionDef>,
     /// The severity assumed for an active condition reported without one.
     pub unstated_severity: Severity,
+    /// Whether a referral's finding also names the date every waiting period allows
+    /// (`[settings] referral_carries_waiting_dates`). The plan's dates follow the waits either way.
+    pub referral_carries_waiting_dates: bool,
     pub rules: Vec<Rule>,
     pub steps: Vec<Step>,
     pub anaesthetics: Vec<Anaesthetic>,

@@ -95,6 +95,7 @@ pub struct RawDeviceModel {
 #[serde(deny_unknown_fields)]
 pub struct RawScreeningSettings {
     pub unstated_severity: String,
+    pub referral_carries_waiting_dates: bool,
 }
 
 #[derive(Deserialize)]

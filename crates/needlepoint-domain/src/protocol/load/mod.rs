@@ -149,6 +149,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         checkin_questions: questions.checkin,
         conditions: screening.conditions,
         unstated_severity: screening.unstated_severity,
+        referral_carries_waiting_dates: screening.referral_carries_waiting_dates,
         rules: screening.rules,
         steps: procedure.steps,
         anaesthetics: procedure.anaesthetics,

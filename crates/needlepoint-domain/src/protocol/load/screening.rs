@@ -14,6 +14,7 @@ use crate::protocol::{ConditionDef, Effect, Rule, Trigger, Wait};
 pub(super) struct Screening {
     pub conditions: Vec<ConditionDef>,
     pub unstated_severity: Severity,
+    pub referral_carries_waiting_dates: bool,
     pub rules: Vec<Rule>,
 }
 
@@ -55,6 +56,9 @@ pub(super) fn load_screening(
     let file = doc.file;
     doc.finish(check, &["settings", "condition", "rule"]);
 
+    let referral_carries_waiting_dates = settings
+        .as_ref()
+        .is_none_or(|s| s.value.referral_carries_waiting_dates);
     let unstated_severity = match settings {
         Some(settings) => {
             let at = At::table(file, settings.span, "settings");
@@ -75,6 +79,7 @@ pub(super) fn load_screening(
     Some(Screening {
         conditions,
         unstated_severity: unstated_severity.unwrap_or(Severity::Severe),
+        referral_carries_waiting_dates,
         rules,
     })
 }
