@@ -54,7 +54,8 @@ impl ChangesSinceLastVisit {
 pub struct GateInput {
     pub session_date: Date,
     pub treatment_consent_valid: bool,
-    /// The latest screening: its decision and, for a deferral, the date it lifts.
+    /// The latest screening: its decision and the earliest date it allows a session
+    /// (`defer_until`: a waiting period or a lead time, whatever the decision).
     pub decision: Decision,
     pub defer_until: Option<Date>,
     /// `None`: the questions were not answered.
@@ -88,7 +89,17 @@ pub fn check(input: &GateInput) -> GateResult {
         );
     }
     match input.decision {
-        Decision::Proceed | Decision::ProceedWithPrecautions => {}
+        Decision::Proceed | Decision::ProceedWithPrecautions => match input.defer_until {
+            // A lead time or a wait under a decision that allows treatment: not before its date.
+            Some(until) if until > input.session_date => block(
+                "deferred",
+                format!(
+                    "The latest screening allows no session before {until} (a waiting period or a lead time such as an antiviral's); the session is on {}.",
+                    input.session_date
+                ),
+            ),
+            _ => {}
+        },
         Decision::Defer => match input.defer_until {
             Some(until) if until <= input.session_date => {}
             Some(until) => block(

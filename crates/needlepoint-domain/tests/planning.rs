@@ -162,7 +162,7 @@ fn advisories_accompany_concerns_with_caveats() {
 #[test]
 fn the_timeline_needles_zone_by_zone_and_adds_up() {
     let p = plan(
-        json!({ "areas": ["forehead", "glabella", "periorbital", "nose", "cheeks", "perioral", "chin", "jawline"], "concerns": ["fine_lines", "acne_scars"] }),
+        json!({ "areas": ["forehead", "glabella", "periorbital", "nose", "cheeks", "perioral", "chin", "jawline"], "concerns": ["fine_lines", "acne_scars"], "history": { "hsv_history": false } }),
     );
     let needling: Vec<(&str, u32)> = p
         .session
@@ -287,7 +287,8 @@ fn care_items_follow_the_history_and_the_zones() {
         p.care
             .before
             .iter()
-            .any(|b| b.id == "start_antiviral" && b.on.to_string() == "2026-11-30")
+            .any(|b| b.id == "start_antiviral" && b.on.to_string() == "2026-12-01"),
+        "the antiviral starts the day before the earliest session, the day after the treatment date"
     );
     assert!(p.care.after.iter().any(|a| a.id == "pause_minoxidil"));
 }

@@ -315,6 +315,16 @@ fn rule_applies(p: &Protocol, rule: &Rule, intake: &Intake) -> bool {
 fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::Date)> {
     let mut waits = Vec::new();
     for rule in p.rules.iter().filter(|r| rule_applies(p, r, intake)) {
+        // A lead time (reference §6.1, line 500: the antiviral starts at least a day before).
+        if let (Trigger::History(question), Some(days)) = (&rule.trigger, rule.lead_days)
+            && intake.history.yes(question)
+        {
+            let until = intake
+                .date
+                .checked_add(jiff::Span::new().days(i64::from(days)))
+                .expect("in range");
+            waits.push((rule.id.clone(), until));
+        }
         let Trigger::HistoryDate { field, wait } = &rule.trigger else {
             continue;
         };

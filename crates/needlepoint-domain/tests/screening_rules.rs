@@ -6,6 +6,7 @@ mod common;
 
 use common::{finding, plan, rules_with};
 use jiff::civil::date;
+use needlepoint_domain::intake::parse;
 use needlepoint_domain::plan::Decision;
 use needlepoint_domain::protocol::Effect;
 use serde_json::json;
@@ -278,17 +279,63 @@ fn when_every_zone_is_excluded_no_session_can_go_ahead() {
     );
 }
 
+/// Reference §2.2, line 192: a history of HSV labialis when treating the face is REL (physician
+/// review), with antiviral prophylaxis before and after, the regimen the prescriber's; §6.1,
+/// line 500: the antiviral starts at least a day before. Issue 11, correction 3: a referral (it was
+/// a precaution), and no session before the antiviral's lead time has passed.
 #[test]
-fn cold_sore_history_asks_for_antiviral_cover_only_when_the_face_is_treated() {
+fn cold_sore_history_is_a_physician_review_with_an_antiviral_started_a_day_ahead() {
     let face = plan(json!({ "history": { "hsv_history": true } }));
-    assert_eq!(
-        finding(&face, "hsv_prophylaxis").map(|f| f.effect),
-        Some(Effect::Precaution)
-    );
-    assert_eq!(face.screening.decision, Decision::ProceedWithPrecautions);
+    assert_eq!(face.screening.decision, Decision::Refer);
+    let f = finding(&face, "hsv_prophylaxis").expect("fires for the face");
+    assert_eq!(f.effect, Effect::Refer);
+    assert!(f.message.contains("at least 1 day before"), "{}", f.message);
+    // The treatment date cannot be the session day: the antiviral must have started the day before.
+    let tomorrow = date(2026, 12, 2);
+    assert_eq!(f.until, Some(tomorrow));
+    assert_eq!(face.screening.defer_until, Some(tomorrow));
+    assert_eq!(face.series.starts_on, tomorrow);
+    let antiviral = face
+        .care
+        .before
+        .iter()
+        .find(|b| b.id == "start_antiviral")
+        .map(|b| b.on);
+    assert_eq!(antiviral, Some(date(2026, 12, 1)));
+    // What a booking needs: the plan refuses the treatment date itself, and says why.
+    let refusal = face.booking_refusal(date(2026, 12, 1)).expect("refused");
+    assert!(refusal.contains("2026-12-02"), "{refusal}");
+
     let scalp =
         plan(json!({ "areas": ["scalp"], "concerns": ["hair_loss"], "history": { "hsv_history": true } }));
     assert!(finding(&scalp, "hsv_prophylaxis").is_none());
+    assert_eq!(scalp.screening.defer_until, None);
+}
+
+/// Reference §1.5, line 111: perioral "HSV screen mandatory". Issue 11, correction 3: when the
+/// perioral zone is requested, a blank cold-sore answer is an error naming the field, not "no".
+#[test]
+fn the_cold_sore_question_must_be_answered_when_the_perioral_zone_is_requested() {
+    let p = common::protocol();
+    let perioral = common::intake_json(json!({ "areas": ["perioral", "chin"] }));
+    let errors = parse::from_value(&perioral, &p).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{:?}", errors.0);
+    assert_eq!(errors.0[0].path, "history.hsv_history");
+    assert!(
+        errors.0[0].problem.contains("Around the mouth is requested"),
+        "{}",
+        errors.0[0].problem
+    );
+    let mut answered = perioral.clone();
+    answered["history"] = json!({ "hsv_history": null });
+    assert_eq!(
+        parse::from_value(&answered, &p).unwrap_err().0[0].path,
+        "history.hsv_history"
+    );
+    answered["history"] = json!({ "hsv_history": false });
+    assert!(parse::from_value(&answered, &p).is_ok());
+    // Elsewhere on the face a blank still reads as "no".
+    assert!(parse::from_value(&common::intake_json(json!({ "areas": ["forehead"] })), &p).is_ok());
 }
 
 #[test]
@@ -341,4 +388,50 @@ fn every_finding_names_its_rule_and_cites_sources() {
         assert!(!f.sources.is_empty(), "{} cites nothing", f.rule);
         assert!(!f.evidence.is_empty(), "{} has no evidence tag", f.rule);
     }
+}
+
+/// A clinic whose prescriber has a standing arrangement may make the cold-sore rule a precaution;
+/// the antiviral's lead time still holds: a same-day booking is refused, the next day is not.
+#[test]
+fn a_lead_time_refuses_a_same_day_booking_whatever_the_decision() {
+    use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
+    let screening = EMBEDDED
+        .iter()
+        .find(|f| f.name == "screening.toml")
+        .map(|f| {
+            f.text.replacen(
+                "id = \"hsv_prophylaxis\"\neffect = \"refer\"",
+                "id = \"hsv_prophylaxis\"\neffect = \"precaution\"",
+                1,
+            )
+        })
+        .unwrap();
+    let manifest = EMBEDDED[0]
+        .text
+        .replace("version = \"", "version = \"standing-antiviral-");
+    let files: Vec<ProtocolFile> = EMBEDDED
+        .iter()
+        .map(|f| match f.name {
+            "screening.toml" => ProtocolFile {
+                text: &screening,
+                ..*f
+            },
+            "protocol.toml" => ProtocolFile {
+                text: &manifest,
+                ..*f
+            },
+            _ => *f,
+        })
+        .collect();
+    let clinic = Protocol::from_files(&files).unwrap();
+    let intake = common::intake(json!({ "history": { "hsv_history": true } }));
+    let p = needlepoint_domain::engine::plan(&clinic, &intake);
+    assert_eq!(p.screening.decision, Decision::ProceedWithPrecautions);
+    assert_eq!(p.screening.defer_until, Some(date(2026, 12, 2)));
+    let refusal = p.booking_refusal(date(2026, 12, 1)).expect("same day refused");
+    assert!(
+        refusal.contains("No session before 2026-12-02") && refusal.contains("hsv_prophylaxis"),
+        "{refusal}"
+    );
+    assert_eq!(p.booking_refusal(date(2026, 12, 2)), None);
 }

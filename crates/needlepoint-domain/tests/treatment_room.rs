@@ -59,6 +59,19 @@ fn the_gate_stays_shut_for_each_missing_condition() {
     assert_eq!(codes(&unanswered), ["changes_not_answered"]);
 }
 
+/// A plan that may proceed can still name an earliest session (an antiviral's lead time, a wait
+/// under a precaution): the gate holds the session until then, whatever the decision.
+#[test]
+fn an_earliest_session_date_blocks_until_it_comes_whatever_the_decision() {
+    let tomorrow = date(2026, 12, 2);
+    assert_eq!(
+        codes(&gate(Decision::ProceedWithPrecautions, Some(tomorrow))),
+        ["deferred"]
+    );
+    assert_eq!(codes(&gate(Decision::Proceed, Some(tomorrow))), ["deferred"]);
+    assert!(check(&gate(Decision::ProceedWithPrecautions, Some(DAY))).may_start);
+}
+
 #[test]
 fn a_deferral_whose_date_has_come_does_not_block() {
     assert!(check(&gate(Decision::Defer, Some(DAY))).may_start);

@@ -1,6 +1,6 @@
 //! Screening: every rule of the protocol against the intake, then one decision.
 
-use crate::engine::dates::add_wait;
+use crate::engine::dates::{add_days, add_wait};
 use crate::intake::{Intake, Severity};
 use crate::plan::{Decision, Finding, Screening};
 use crate::protocol::{Effect, Protocol, Rule, Trigger};
@@ -10,7 +10,13 @@ pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
     let mut findings = Vec::new();
     for rule in &protocol.rules {
         if applies_to_requested_zones(protocol, rule, intake) {
+            let first = findings.len();
             evaluate(protocol, rule, intake, &mut findings);
+            if let Some(days) = rule.lead_days {
+                for fired in findings[first..].iter_mut().filter(|f| f.effect != Effect::Info) {
+                    hold_back(fired, intake, days);
+                }
+            }
         }
     }
     let mut excluded_zones: Vec<String> = Vec::new();
@@ -28,6 +34,17 @@ pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
         excluded_zones,
         findings,
     }
+}
+
+/// A lead time: something must start `days` before the session, so the earliest session is the
+/// treatment date plus `days` (or later, when a wait already says so).
+fn hold_back(finding: &mut Finding, intake: &Intake, days: u32) {
+    let earliest = add_days(intake.date, i64::from(days));
+    let day_word = if days == 1 { "day" } else { "days" };
+    finding.message.push_str(&format!(
+        " It must start at least {days} {day_word} before the session: no session before {earliest}."
+    ));
+    finding.until = Some(finding.until.map_or(earliest, |until| until.max(earliest)));
 }
 
 fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake) -> bool {

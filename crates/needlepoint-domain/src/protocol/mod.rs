@@ -182,6 +182,9 @@ pub struct Rule {
     pub zones_any: Vec<String>,
     /// When not empty, the rule fires only if a requested zone lies in one of these regions.
     pub regions_any: Vec<String>,
+    /// Days that must pass after the treatment date before a session (something must start
+    /// beforehand, such as an antiviral): the plan's earliest session moves by that much.
+    pub lead_days: Option<u32>,
     pub message: String,
     pub cited: Cited,
 }

@@ -113,6 +113,7 @@ pub struct RawRule {
     pub id: String,
     pub effect: String,
     pub when: RawWhen,
+    pub lead_days: Option<u32>,
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,

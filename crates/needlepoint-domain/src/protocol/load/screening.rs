@@ -132,6 +132,12 @@ fn rule(
             );
         }
     }
+    if raw.lead_days.is_some_and(|days| days == 0 || days > 90) {
+        check.report(at, "lead_days", "must be between 1 and 90 days");
+    }
+    if raw.lead_days.is_some() && effect == Some(Effect::Info) {
+        check.report(at, "lead_days", "an `info` rule cannot hold a session back");
+    }
     let cited = check.cited(at, &raw.sources, &raw.evidence, known);
     if raw.message.trim().is_empty() {
         check.report(at, "message", "must say why the rule fires, in plain words");
@@ -142,6 +148,7 @@ fn rule(
         trigger: trigger?,
         zones_any: raw.when.zones_any,
         regions_any: raw.when.regions_any,
+        lead_days: raw.lead_days,
         message: raw.message,
         cited,
     })
