@@ -74,9 +74,13 @@ pub struct Finding {
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<Evidence>,
-    /// For a waiting period: the first date treatment may happen.
+    /// For a waiting period or a lead time: the first date treatment may happen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    /// For a deferral that waits on the skin rather than on a date (sunburn): when to check the
+    /// client again, with a new screening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck_on: Option<Date>,
 }
 
 impl Plan {
@@ -117,7 +121,7 @@ impl Plan {
                 if let Some(f) = screening
                     .findings
                     .iter()
-                    .find(|f| f.effect == Effect::Defer && f.until.is_none())
+                    .find(|f| f.effect == Effect::Defer && (f.until.is_none() || f.recheck_on.is_some()))
                 {
                     return Some(format!("{} Screen the client again before booking.", f.message));
                 }

@@ -325,6 +325,31 @@ fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::
                 .expect("in range");
             waits.push((rule.id.clone(), until));
         }
+        // A condition that reschedules (reference §2.2, line 196: sunburn, "reschedule").
+        if let (
+            Trigger::Condition {
+                condition,
+                severity_at_least,
+                severity_at_most,
+            },
+            Some(days),
+        ) = (&rule.trigger, rule.recheck_days)
+        {
+            let present = intake.conditions.iter().any(|c| {
+                let severity = c.severity.unwrap_or(p.unstated_severity);
+                &c.condition == condition
+                    && severity_at_least.is_none_or(|low| severity >= low)
+                    && severity_at_most.is_none_or(|high| severity <= high)
+                    && c.zones.iter().any(|z| intake.areas.contains(z))
+            });
+            if present {
+                let until = intake
+                    .date
+                    .checked_add(jiff::Span::new().days(i64::from(days)))
+                    .expect("in range");
+                waits.push((rule.id.clone(), until));
+            }
+        }
         let Trigger::HistoryDate { field, wait } = &rule.trigger else {
             continue;
         };

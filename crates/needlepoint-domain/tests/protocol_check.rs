@@ -134,6 +134,28 @@ fn rule_triggers_are_checked() {
 }
 
 #[test]
+fn a_deferral_needs_a_wait_or_a_recheck_and_only_one() {
+    let text = embedded("screening.toml").replacen("recheck_days = 7\n", "", 1);
+    let problems = load_with("screening.toml", &text).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "rule[sunburn_in_zone].effect" && p.message.contains("recheck_days")),
+        "{problems:?}"
+    );
+    let text = embedded("screening.toml").replacen(
+        "when = { history_date = \"tanning_last\", wait_days = 14 }",
+        "when = { history_date = \"tanning_last\", wait_days = 14 }\nrecheck_days = 3",
+        1,
+    );
+    let problems = load_with("screening.toml", &text).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p.field == "rule[tanning_recent].effect"),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn cross_references_between_files_are_checked() {
     let text = embedded("devices.toml").replacen(
         "labelled_indications = [\"acne_scars\"]",

@@ -193,7 +193,6 @@ fn each_active_condition_excludes_the_zones_where_it_is() {
         ("psoriasis", "psoriasis_active"),
         ("infection", "infection_in_zone"),
         ("cold_sore", "cold_sore_in_zone"),
-        ("sunburn", "sunburn_in_zone"),
         ("open_wound", "open_wound_in_zone"),
         ("suspicious_lesion", "suspicious_lesion_in_zone"),
         ("tattoo", "tattoo_in_zone"),
@@ -220,6 +219,48 @@ fn each_active_condition_excludes_the_zones_where_it_is() {
         );
         assert!(p.zones.iter().any(|z| z.zone == "forehead"));
     }
+}
+
+/// Reference §2.2, line 196: "Sunburn / irritated skin | DEFER | Reschedule". Issue 11, correction
+/// 4: it defers the session (it used to exclude only the zone), until a re-check date the protocol
+/// gives with no dated history item behind it.
+#[test]
+fn sunburn_or_irritated_skin_defers_until_the_skin_is_checked_again() {
+    let p = plan(json!({ "conditions": [{ "condition": "sunburn", "zones": ["cheeks"] }] }));
+    assert_eq!(p.screening.decision, Decision::Defer);
+    assert!(
+        p.screening.excluded_zones.is_empty(),
+        "a deferral, not only an exclusion"
+    );
+    let f = finding(&p, "sunburn_in_zone").expect("fires");
+    assert_eq!(
+        (f.effect, f.zones.clone()),
+        (Effect::Defer, vec!["cheeks".to_string()])
+    );
+    let recheck = date(2026, 12, 8);
+    assert_eq!(f.until, Some(recheck));
+    assert_eq!(f.recheck_on, Some(recheck));
+    assert!(
+        f.message.contains("re-check") && f.message.contains("2026-12-08"),
+        "{}",
+        f.message
+    );
+    assert_eq!(p.screening.defer_until, Some(recheck));
+    assert_eq!(p.series.starts_on, recheck);
+    // The condition was recorded as active: this intake cannot be booked even after the date; the
+    // client is screened again.
+    let refusal = p
+        .booking_refusal(date(2026, 12, 9))
+        .expect("needs a new screening");
+    assert!(refusal.contains("Screen the client again"), "{refusal}");
+
+    // Sunburn away from the requested zones is noted, and does not defer.
+    let elsewhere = plan(json!({ "conditions": [{ "condition": "sunburn", "zones": ["decolletage"] }] }));
+    assert_eq!(elsewhere.screening.decision, Decision::Proceed);
+    assert_eq!(
+        finding(&elsewhere, "sunburn_in_zone").map(|f| f.effect),
+        Some(Effect::Info)
+    );
 }
 
 #[test]

@@ -47,6 +47,7 @@ fn info(rule: &str, zones: Vec<String>, message: String, cited: &Cited) -> Findi
         sources: cited.sources.clone(),
         evidence: cited.evidence.clone(),
         until: None,
+        recheck_on: None,
     }
 }
 
@@ -140,6 +141,7 @@ fn concern_findings(protocol: &Protocol, intake: &Intake, device: &Device<'_>, f
         sources: model.cited.sources.clone(),
         evidence: model.cited.evidence.clone(),
         until: None,
+        recheck_on: None,
     };
     if let Some(indications) = &model.labelled_indications {
         for concern in intake.concerns.iter().filter(|c| !indications.contains(c)) {

@@ -12,8 +12,11 @@ pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
         if applies_to_requested_zones(protocol, rule, intake) {
             let first = findings.len();
             evaluate(protocol, rule, intake, &mut findings);
-            if let Some(days) = rule.lead_days {
-                for fired in findings[first..].iter_mut().filter(|f| f.effect != Effect::Info) {
+            for fired in findings[first..].iter_mut().filter(|f| f.effect != Effect::Info) {
+                if let Some(days) = rule.recheck_days {
+                    recheck(fired, intake, days);
+                }
+                if let Some(days) = rule.lead_days {
                     hold_back(fired, intake, days);
                 }
             }
@@ -47,6 +50,17 @@ fn hold_back(finding: &mut Finding, intake: &Intake, days: u32) {
     finding.until = Some(finding.until.map_or(earliest, |until| until.max(earliest)));
 }
 
+/// A deferral that waits on the skin, not on a date: the client is checked again, with a new
+/// screening, this many days after the treatment date.
+fn recheck(finding: &mut Finding, intake: &Intake, days: u32) {
+    let on = add_days(intake.date, i64::from(days));
+    finding.message.push_str(&format!(
+        " Reschedule: re-check the skin on or after {on} with a new screening."
+    ));
+    finding.until = Some(finding.until.map_or(on, |until| until.max(on)));
+    finding.recheck_on = Some(on);
+}
+
 fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake) -> bool {
     let zone_ok = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let region_ok = rule.regions_any.is_empty()
@@ -67,6 +81,7 @@ fn finding(rule: &Rule, effect: Effect, zones: Vec<String>, message: String) -> 
         sources: rule.cited.sources.clone(),
         evidence: rule.cited.evidence.clone(),
         until: None,
+        recheck_on: None,
     }
 }
 
@@ -114,7 +129,7 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
             if !in_requested.is_empty() {
                 findings.push(finding(rule, rule.effect, in_requested, rule.message.clone()));
             }
-            if !elsewhere.is_empty() && rule.effect == Effect::ExcludeZone {
+            if !elsewhere.is_empty() && matches!(rule.effect, Effect::ExcludeZone | Effect::Defer) {
                 // Not being treated, but next to what is: the practitioner should know.
                 let message = format!(
                     "{} (Noted outside the requested areas: keep the device clear of it.)",
@@ -192,6 +207,7 @@ pub fn settle_decision(protocol: &Protocol, screening: &mut Screening, intake: &
                 },
             ),
             until: None,
+            recheck_on: None,
         };
         screening.findings.push(summary);
     }

@@ -185,6 +185,9 @@ pub struct Rule {
     /// Days that must pass after the treatment date before a session (something must start
     /// beforehand, such as an antiviral): the plan's earliest session moves by that much.
     pub lead_days: Option<u32>,
+    /// For a deferral without a dated history item (sunburn): check the client again this many
+    /// days after the treatment date.
+    pub recheck_days: Option<u32>,
     pub message: String,
     pub cited: Cited,
 }

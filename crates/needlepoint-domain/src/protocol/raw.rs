@@ -114,6 +114,7 @@ pub struct RawRule {
     pub effect: String,
     pub when: RawWhen,
     pub lead_days: Option<u32>,
+    pub recheck_days: Option<u32>,
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,

@@ -121,8 +121,20 @@ fn rule(
     );
     if let (Some(effect), Some(trigger)) = (effect, &trigger) {
         let dated = matches!(trigger, Trigger::HistoryDate { .. });
-        if (effect == Effect::Defer) != dated {
-            check.report(at, "effect", "`defer` goes with a `history_date` trigger and only with it: the waiting period needs a date");
+        let recheck = raw.recheck_days.is_some();
+        if effect == Effect::Defer && dated == recheck {
+            check.report(
+                at,
+                "effect",
+                "`defer` needs one end: a `history_date` with its wait, or `recheck_days` (check the client again after that many days)",
+            );
+        }
+        if effect != Effect::Defer && (dated || recheck) {
+            check.report(
+                at,
+                "effect",
+                "a waiting period (`history_date`) or `recheck_days` goes with `defer` only",
+            );
         }
         if effect == Effect::ExcludeZone && !matches!(trigger, Trigger::Condition { .. }) {
             check.report(
@@ -134,6 +146,9 @@ fn rule(
     }
     if raw.lead_days.is_some_and(|days| days == 0 || days > 90) {
         check.report(at, "lead_days", "must be between 1 and 90 days");
+    }
+    if raw.recheck_days.is_some_and(|days| days == 0 || days > 365) {
+        check.report(at, "recheck_days", "must be between 1 and 365 days");
     }
     if raw.lead_days.is_some() && effect == Some(Effect::Info) {
         check.report(at, "lead_days", "an `info` rule cannot hold a session back");
@@ -149,6 +164,7 @@ fn rule(
         zones_any: raw.when.zones_any,
         regions_any: raw.when.regions_any,
         lead_days: raw.lead_days,
+        recheck_days: raw.recheck_days,
         message: raw.message,
         cited,
     })
