@@ -301,6 +301,11 @@ proptest! {
 /// Whether a rule's narrowing (zones, regions) lets it apply to this intake: worked out here, apart
 /// from the engine, so that the property does not take the engine's word for it.
 fn rule_applies(p: &Protocol, rule: &Rule, intake: &Intake) -> bool {
+    if !rule.enabled
+        || (!rule.fitzpatrick_any.is_empty() && !rule.fitzpatrick_any.contains(&intake.client.fitzpatrick))
+    {
+        return false;
+    }
     let zones = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let regions = rule.regions_any.is_empty()
         || intake

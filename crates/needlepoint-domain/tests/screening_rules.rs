@@ -263,27 +263,105 @@ fn sunburn_or_irritated_skin_defers_until_the_skin_is_checked_again() {
     );
 }
 
+/// Reference §2.2, line 193: "Active acne (inflammatory, papulopustular, cystic) in area | ABS in
+/// most lists | Treat acne first". Issue 11, correction 5: the absolute row at every severity (mild
+/// acne used to be a precaution).
 #[test]
-fn acne_severity_decides_between_exclusion_and_precaution() {
-    let severe = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "severe", "zones": ["cheeks"] }] }),
+fn active_acne_in_the_treated_area_excludes_the_zone_at_any_severity() {
+    for severity in [Some("mild"), Some("moderate"), Some("severe"), None] {
+        let mut condition = json!({ "condition": "active_acne", "zones": ["cheeks"] });
+        if let Some(severity) = severity {
+            condition["severity"] = json!(severity);
+        }
+        let p = plan(json!({ "conditions": [condition] }));
+        assert_eq!(
+            p.screening.excluded_zones,
+            vec!["cheeks".to_string()],
+            "{severity:?}"
+        );
+        assert_eq!(
+            finding(&p, "active_acne_in_zone").map(|f| f.effect),
+            Some(Effect::ExcludeZone),
+            "{severity:?}"
+        );
+        assert!(rules_with(&p, Effect::Precaution).is_empty(), "{severity:?}");
+    }
+}
+
+/// The same row notes the conflict: "acne vulgaris listed among MN indications in skin of colour"
+/// [S53]. A clinic that wants that exception turns it on in its protocol (the rule
+/// `active_acne_skin_of_colour_exception`, off by default); the plan then says so.
+#[test]
+fn the_skin_of_colour_acne_exception_applies_only_when_the_clinic_turns_it_on() {
+    use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
+    let mild_acne = |fitzpatrick: u8, severity: &str| {
+        common::intake(json!({
+            "client": { "birth_date": "1985-06-15", "fitzpatrick": fitzpatrick },
+            "conditions": [{ "condition": "active_acne", "severity": severity, "zones": ["cheeks"] }]
+        }))
+    };
+    let built_in = common::protocol();
+    let exception = built_in
+        .rules
+        .iter()
+        .find(|r| r.id == "active_acne_skin_of_colour_exception")
+        .expect("the option is there");
+    assert!(!exception.enabled, "off unless the clinic turns it on");
+    let off = needlepoint_domain::engine::plan(&built_in, &mild_acne(5, "mild"));
+    assert_eq!(off.screening.excluded_zones, vec!["cheeks".to_string()]);
+
+    let screening = EMBEDDED
+        .iter()
+        .find(|f| f.name == "screening.toml")
+        .map(|f| {
+            f.text.replacen(
+                "id = \"active_acne_skin_of_colour_exception\"\nenabled = false",
+                "id = \"active_acne_skin_of_colour_exception\"\nenabled = true",
+                1,
+            )
+        })
+        .unwrap();
+    let manifest = EMBEDDED[0]
+        .text
+        .replace("version = \"", "version = \"acne-exception-");
+    let files: Vec<ProtocolFile> = EMBEDDED
+        .iter()
+        .map(|f| match f.name {
+            "screening.toml" => ProtocolFile {
+                text: &screening,
+                ..*f
+            },
+            "protocol.toml" => ProtocolFile {
+                text: &manifest,
+                ..*f
+            },
+            _ => *f,
+        })
+        .collect();
+    let clinic = Protocol::from_files(&files).unwrap();
+    let on = needlepoint_domain::engine::plan(&clinic, &mild_acne(5, "mild"));
+    assert!(
+        on.screening.excluded_zones.is_empty(),
+        "{:?}",
+        on.screening.findings
     );
-    assert_eq!(severe.screening.excluded_zones, vec!["cheeks".to_string()]);
-    let moderate = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "moderate", "zones": ["cheeks"] }] }),
-    );
-    assert_eq!(moderate.screening.excluded_zones, vec!["cheeks".to_string()]);
-    let mild = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "mild", "zones": ["cheeks"] }] }),
-    );
-    assert!(mild.screening.excluded_zones.is_empty());
+    assert!(finding(&on, "active_acne_in_zone").is_none());
+    let f = finding(&on, "active_acne_skin_of_colour_exception").expect("the plan says so");
     assert_eq!(
-        finding(&mild, "mild_acne_in_zone").map(|f| f.effect),
-        Some(Effect::Precaution)
+        (f.effect, f.zones.clone()),
+        (Effect::Precaution, vec!["cheeks".to_string()])
     );
-    // No severity given: read as the protocol's cautious default (severe).
-    let unstated = plan(json!({ "conditions": [{ "condition": "active_acne", "zones": ["cheeks"] }] }));
-    assert_eq!(unstated.screening.excluded_zones, vec!["cheeks".to_string()]);
+    assert!(f.message.contains("skin-of-colour exception"), "{}", f.message);
+    assert!(f.sources.contains(&"S53".to_string()));
+    // Lighter skin, or acne beyond mild: the absolute row still applies.
+    for (fitzpatrick, severity) in [(2, "mild"), (5, "moderate")] {
+        let still = needlepoint_domain::engine::plan(&clinic, &mild_acne(fitzpatrick, severity));
+        assert_eq!(
+            still.screening.excluded_zones,
+            vec!["cheeks".to_string()],
+            "{fitzpatrick} {severity}"
+        );
+    }
 }
 
 #[test]

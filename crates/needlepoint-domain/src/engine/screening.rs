@@ -8,7 +8,7 @@ use crate::protocol::{Effect, Protocol, Rule, Trigger};
 /// Runs every rule. The decision is settled later, once depth planning has added its findings.
 pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
     let mut findings = Vec::new();
-    for rule in &protocol.rules {
+    for rule in protocol.rules.iter().filter(|r| r.enabled) {
         if applies_to_requested_zones(protocol, rule, intake) {
             let first = findings.len();
             evaluate(protocol, rule, intake, &mut findings);
@@ -22,6 +22,7 @@ pub fn screen(protocol: &Protocol, intake: &Intake) -> Screening {
             }
         }
     }
+    apply_exceptions(protocol, &mut findings);
     let mut excluded_zones: Vec<String> = Vec::new();
     for area in &intake.areas {
         let excluded = findings
@@ -61,7 +62,39 @@ fn recheck(finding: &mut Finding, intake: &Intake, days: u32) {
     finding.recheck_on = Some(on);
 }
 
+/// A rule that fired in place of others (an exception the clinic turned on) removes their
+/// findings in the zones where it fired (all of them, for a finding without zones).
+fn apply_exceptions(protocol: &Protocol, findings: &mut Vec<Finding>) {
+    let exceptions: Vec<(Vec<String>, Vec<String>)> = findings
+        .iter()
+        .filter(|f| f.effect != Effect::Info)
+        .filter_map(|f| {
+            let rule = protocol.rules.iter().find(|r| r.id == f.rule)?;
+            (!rule.replaces.is_empty()).then(|| (rule.replaces.clone(), f.zones.clone()))
+        })
+        .collect();
+    for (replaced, zones) in exceptions {
+        findings.retain_mut(|f| {
+            if !replaced.contains(&f.rule) {
+                return true;
+            }
+            if zones.is_empty() {
+                return false;
+            }
+            if f.zones.is_empty() {
+                // A finding for the whole intake outlives an exception for some zones.
+                return true;
+            }
+            f.zones.retain(|z| !zones.contains(z));
+            !f.zones.is_empty()
+        });
+    }
+}
+
 fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake) -> bool {
+    if !rule.fitzpatrick_any.is_empty() && !rule.fitzpatrick_any.contains(&intake.client.fitzpatrick) {
+        return false;
+    }
     let zone_ok = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let region_ok = rule.regions_any.is_empty()
         || intake

@@ -176,8 +176,15 @@ impl Effect {
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub id: String,
+    /// A rule the protocol carries switched off is an option a clinic may turn on.
+    pub enabled: bool,
+    /// Rules whose findings this one takes the place of, in the zones where it fires (an
+    /// exception to them).
+    pub replaces: Vec<String>,
     pub effect: Effect,
     pub trigger: Trigger,
+    /// When not empty, the rule fires only for these Fitzpatrick types.
+    pub fitzpatrick_any: Vec<u8>,
     /// When not empty, the rule fires only if a requested zone is among these.
     pub zones_any: Vec<String>,
     /// When not empty, the rule fires only if a requested zone lies in one of these regions.

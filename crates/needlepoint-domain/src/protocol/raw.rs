@@ -111,6 +111,9 @@ pub struct RawCondition {
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: String,
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub replaces: Vec<String>,
     pub effect: String,
     pub when: RawWhen,
     pub lead_days: Option<u32>,
@@ -132,6 +135,8 @@ pub struct RawWhen {
     pub severity_at_most: Option<String>,
     pub age_under: Option<u32>,
     pub fitzpatrick_at_least: Option<u8>,
+    #[serde(default)]
+    pub fitzpatrick_any: Vec<u8>,
     #[serde(default)]
     pub zones_any: Vec<String>,
     #[serde(default)]

@@ -68,12 +68,22 @@ pub(super) fn load_screening(
     };
     let mut seen = BTreeSet::new();
     let mut rules = Vec::new();
+    let mut spans = Vec::new();
     for entry in entries {
         let raw = entry.value;
-        let at = At::new(file, entry.span, "rule", &raw.id);
+        let at = At::new(file, entry.span.clone(), "rule", &raw.id);
         check.unique(&at, &mut seen, &raw.id);
         if let Some(rule) = rule(check, &at, raw, known, vocabulary) {
             rules.push(rule);
+            spans.push(entry.span);
+        }
+    }
+    let ids: Option<BTreeSet<String>> = Some(seen);
+    for (rule, span) in rules.iter().zip(spans) {
+        let at = At::new(file, span, "rule", &rule.id);
+        check.known_ids(&at, "replaces", &rule.replaces, &ids, "rule");
+        if rule.replaces.contains(&rule.id) {
+            check.report(&at, "replaces", "a rule cannot replace itself");
         }
     }
     Some(Screening {
@@ -159,8 +169,11 @@ fn rule(
     }
     Some(Rule {
         id: raw.id,
+        enabled: raw.enabled.unwrap_or(true),
+        replaces: raw.replaces,
         effect: effect?,
         trigger: trigger?,
+        fitzpatrick_any: raw.when.fitzpatrick_any,
         zones_any: raw.when.zones_any,
         regions_any: raw.when.regions_any,
         lead_days: raw.lead_days,
