@@ -124,6 +124,7 @@ prop_compose! {
         concerns in prop::sample::subsequence(CONCERNS.to_vec(), 1..=4),
         session_number in 1u32..=14,
         hsv in any::<bool>(),
+        peel_depth in prop::option::of(prop::sample::select(vec!["superficial", "medium", "deep"])),
         flags in prop::collection::vec((prop::sample::select(FLAGS.to_vec()), any::<bool>()), 0..4),
         dated in prop::collection::vec((prop::sample::select(DATES.to_vec()), 0i64..400), 0..4),
         conditions in prop::collection::vec(
@@ -135,6 +136,9 @@ prop_compose! {
         let mut history = serde_json::Map::new();
         for (flag, yes) in flags {
             history.insert(flag.into(), Value::Bool(yes));
+        }
+        if let Some(depth) = peel_depth.filter(|_| history.contains_key("chemical_peel_last")) {
+            history.insert("chemical_peel_depth".into(), Value::String(depth.into()));
         }
         // The cold-sore question is required when the perioral zone is requested.
         if areas.contains(&"perioral") && !history.contains_key("hsv_history") {
@@ -305,6 +309,12 @@ fn rule_applies(p: &Protocol, rule: &Rule, intake: &Intake) -> bool {
         || (!rule.fitzpatrick_any.is_empty() && !rule.fitzpatrick_any.contains(&intake.client.fitzpatrick))
     {
         return false;
+    }
+    if let Some(test) = &rule.choice {
+        let answer = intake.history.choice(&test.question).unwrap_or("unanswered");
+        if !test.any_of.iter().any(|c| c == answer) {
+            return false;
+        }
     }
     let zones = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let regions = rule.regions_any.is_empty()

@@ -129,7 +129,6 @@ fn waiting_periods_defer_until_the_date_they_end() {
         ("exfoliant_last_use", "2026-11-29", "2026-12-02"),
         ("dermal_filler_last", "2026-11-20", "2026-12-04"),
         ("neuromodulator_last", "2026-11-25", "2026-12-09"),
-        ("chemical_peel_last", "2026-11-10", "2026-12-08"),
         ("laser_non_ablative_last", "2026-11-15", "2026-12-06"),
         ("laser_ablative_last", "2026-10-01", "2026-12-24"),
         ("laser_last", "2026-10-01", "2026-12-24"),
@@ -148,6 +147,61 @@ fn waiting_periods_defer_until_the_date_they_end() {
             "the series starts when the wait ends"
         );
     }
+}
+
+/// Reference §2.2, line 206: "Chemical peel / facial / dermabrasion | DEFER | Peels/facials 1 month
+/// [K]; deep peel 30 days [K]; deep peel or dermabrasion 3 months [K, M InMode]". Issue 11,
+/// correction 6: the peel's depth is recorded and decides the wait; an unrecorded depth takes the
+/// safe reading (the deep peel's 3 months), as an unrecorded laser type already does.
+#[test]
+fn a_peel_waits_by_its_depth_and_an_unrecorded_depth_waits_longest() {
+    for (depth, rule, until) in [
+        (Some("superficial"), "chemical_peel_recent", date(2026, 12, 10)),
+        (Some("medium"), "chemical_peel_recent", date(2026, 12, 10)),
+        (Some("deep"), "chemical_peel_deep_recent", date(2027, 2, 10)),
+        (None, "chemical_peel_depth_unknown", date(2027, 2, 10)),
+    ] {
+        let mut history = json!({ "chemical_peel_last": "2026-11-10" });
+        if let Some(depth) = depth {
+            history["chemical_peel_depth"] = json!(depth);
+        }
+        let p = plan(json!({ "history": history }));
+        assert_eq!(p.screening.decision, Decision::Defer, "{depth:?}");
+        assert_eq!(p.screening.defer_until, Some(until), "{depth:?}");
+        assert_eq!(rules_with(&p, Effect::Defer), vec![rule.to_string()], "{depth:?}");
+    }
+    let unknown = plan(json!({ "history": { "chemical_peel_last": "2026-11-10" } }));
+    let f = finding(&unknown, "chemical_peel_depth_unknown").unwrap();
+    assert!(f.message.contains("not recorded"), "{}", f.message);
+    // A superficial peel six weeks ago has passed its wait.
+    let passed = plan(
+        json!({ "history": { "chemical_peel_last": "2026-10-20", "chemical_peel_depth": "superficial" } }),
+    );
+    assert_eq!(passed.screening.decision, Decision::Proceed);
+    // A depth with no date would hide the wait: refused, naming the field.
+    let errors = parse::from_value(
+        &common::intake_json(json!({ "history": { "chemical_peel_depth": "deep" } })),
+        &common::protocol(),
+    )
+    .unwrap_err();
+    assert_eq!(errors.0[0].path, "history.chemical_peel_depth");
+    assert!(
+        errors.0[0].problem.contains("chemical_peel_last"),
+        "{:?}",
+        errors.0
+    );
+    let errors = parse::from_value(
+        &common::intake_json(
+            json!({ "history": { "chemical_peel_last": "2026-11-10", "chemical_peel_depth": "very deep" } }),
+        ),
+        &common::protocol(),
+    )
+    .unwrap_err();
+    assert!(
+        errors.0[0].problem.contains("superficial, medium, deep"),
+        "{:?}",
+        errors.0
+    );
 }
 
 #[test]

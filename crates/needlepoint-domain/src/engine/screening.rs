@@ -95,6 +95,11 @@ fn applies_to_requested_zones(protocol: &Protocol, rule: &Rule, intake: &Intake)
     if !rule.fitzpatrick_any.is_empty() && !rule.fitzpatrick_any.contains(&intake.client.fitzpatrick) {
         return false;
     }
+    if let Some(test) = &rule.choice
+        && !test.matches(intake.history.choice(&test.question))
+    {
+        return false;
+    }
     let zone_ok = rule.zones_any.is_empty() || intake.areas.iter().any(|a| rule.zones_any.contains(a));
     let region_ok = rule.regions_any.is_empty()
         || intake
@@ -179,6 +184,11 @@ fn evaluate(protocol: &Protocol, rule: &Rule, intake: &Intake, findings: &mut Ve
                     intake.age_on_treatment_date()
                 );
                 findings.push(finding(rule, rule.effect, Vec::new(), message));
+            }
+        }
+        Trigger::Choice(test) => {
+            if test.matches(intake.history.choice(&test.question)) {
+                findings.push(finding(rule, rule.effect, Vec::new(), rule.message.clone()));
             }
         }
         Trigger::FitzpatrickAtLeast(skin_type) => {

@@ -473,6 +473,17 @@ impl Reader<'_> {
             }
         }
         for question in &self.protocol.questions {
+            // A qualifier with nothing to qualify (a peel's depth with no date) would hide a wait.
+            if let Some(dated) = &question.goes_with
+                && history.answer(&question.id).is_some()
+                && history.answer(dated).is_none()
+                && !refused.contains(&dated.as_str())
+            {
+                self.error(
+                    &join("history", &question.id),
+                    format!("given without {dated}: give the date it goes with"),
+                );
+            }
             if history.answer(&question.id).is_some() || refused.contains(&question.id.as_str()) {
                 continue;
             }

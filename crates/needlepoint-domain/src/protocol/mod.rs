@@ -185,6 +185,8 @@ pub struct Rule {
     pub trigger: Trigger,
     /// When not empty, the rule fires only for these Fitzpatrick types.
     pub fitzpatrick_any: Vec<u8>,
+    /// When given, the rule fires only when a choice question has one of these answers.
+    pub choice: Option<ChoiceTest>,
     /// When not empty, the rule fires only if a requested zone is among these.
     pub zones_any: Vec<String>,
     /// When not empty, the rule fires only if a requested zone lies in one of these regions.
@@ -216,6 +218,26 @@ pub enum Trigger {
     },
     AgeUnder(u32),
     FitzpatrickAtLeast(u8),
+    /// A choice question answered with one of the listed choices (on its own, with no other
+    /// trigger).
+    Choice(ChoiceTest),
+}
+
+/// A choice question's answer among `any_of`; the choice `unanswered` matches a blank answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceTest {
+    pub question: String,
+    pub any_of: Vec<String>,
+}
+
+impl ChoiceTest {
+    /// The name a rule uses for a blank answer.
+    pub const UNANSWERED: &'static str = "unanswered";
+
+    pub fn matches(&self, answer: Option<&str>) -> bool {
+        let given = answer.unwrap_or(ChoiceTest::UNANSWERED);
+        self.any_of.iter().any(|c| c == given)
+    }
 }
 
 /// A waiting period after a dated event.

@@ -137,6 +137,9 @@ pub struct RawWhen {
     pub fitzpatrick_at_least: Option<u8>,
     #[serde(default)]
     pub fitzpatrick_any: Vec<u8>,
+    pub choice: Option<String>,
+    #[serde(default)]
+    pub choice_any: Vec<String>,
     #[serde(default)]
     pub zones_any: Vec<String>,
     #[serde(default)]

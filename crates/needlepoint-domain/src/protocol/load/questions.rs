@@ -9,8 +9,10 @@ use crate::checkin::ChangesSinceLastVisit;
 use crate::protocol::questions::{AnswerChoice, AnswerKind, CheckinQuestion, Question, Requirement};
 use crate::protocol::raw;
 
+use crate::protocol::ChoiceTest;
+
 /// The choice a rule names to mean "not answered".
-pub(super) const UNANSWERED: &str = "unanswered";
+const UNANSWERED: &str = ChoiceTest::UNANSWERED;
 
 /// What other files need to know of a question: its kind (`None` when it could not be read) and
 /// its choices.
@@ -262,5 +264,31 @@ pub(super) fn expect_question(
             ),
         ),
         Some(_) => {}
+    }
+}
+
+/// A rule's `choice` and `choice_any`: a choice question and some of its answers.
+pub(super) fn choice_test(
+    check: &mut Checker,
+    at: &At<'_>,
+    question: &str,
+    any_of: &[String],
+    vocabulary: &Vocabulary,
+) -> ChoiceTest {
+    expect_question(check, at, "when.choice", question, AnswerKind::Choice, vocabulary);
+    if any_of.is_empty() {
+        check.report(
+            at,
+            "when.choice_any",
+            format!("name the answers the rule fires on (or `{UNANSWERED}` for a blank)"),
+        );
+    }
+    if let Some(Some((_, choices))) = vocabulary.questions.as_ref().map(|q| q.get(question)) {
+        let valid: Known = Some(choices.iter().cloned().chain([UNANSWERED.to_string()]).collect());
+        check.known_ids(at, "when.choice_any", any_of, &valid, "answer");
+    }
+    ChoiceTest {
+        question: question.to_string(),
+        any_of: any_of.to_vec(),
     }
 }

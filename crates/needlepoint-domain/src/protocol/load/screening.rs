@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::Vocabulary;
 use super::check::{At, Checker, Known};
 use super::document::Document;
-use super::questions::expect_question;
+use super::questions::{choice_test, expect_question};
 use crate::intake::Severity;
 use crate::protocol::questions::AnswerKind;
 use crate::protocol::raw::{self, RawWhen};
@@ -114,7 +114,23 @@ fn rule(
             ),
         );
     }
-    let trigger = trigger(check, at, &raw.when, vocabulary);
+    let choice = raw
+        .when
+        .choice
+        .as_ref()
+        .map(|question| choice_test(check, at, question, &raw.when.choice_any, vocabulary));
+    if choice.is_none() && !raw.when.choice_any.is_empty() {
+        check.report(
+            at,
+            "when.choice_any",
+            "goes with `choice`, the question it answers",
+        );
+    }
+    let trigger = match (&choice, only_choice(&raw.when)) {
+        (Some(test), true) => Some(Trigger::Choice(test.clone())),
+        _ => trigger(check, at, &raw.when, vocabulary),
+    };
+    let choice = choice.filter(|_| !matches!(trigger, Some(Trigger::Choice(_))));
     check.known_ids(
         at,
         "when.zones_any",
@@ -174,6 +190,7 @@ fn rule(
         effect: effect?,
         trigger: trigger?,
         fitzpatrick_any: raw.when.fitzpatrick_any,
+        choice,
         zones_any: raw.when.zones_any,
         regions_any: raw.when.regions_any,
         lead_days: raw.lead_days,
@@ -181,6 +198,15 @@ fn rule(
         message: raw.message,
         cited,
     })
+}
+
+/// Whether `choice` is the rule's only trigger.
+fn only_choice(when: &RawWhen) -> bool {
+    when.history.is_none()
+        && when.history_date.is_none()
+        && when.condition.is_none()
+        && when.age_under.is_none()
+        && when.fitzpatrick_at_least.is_none()
 }
 
 pub(super) fn severity(check: &mut Checker, at: &At<'_>, key: &str, name: &str) -> Option<Severity> {
@@ -203,7 +229,7 @@ fn trigger(check: &mut Checker, at: &At<'_>, when: &RawWhen, vocabulary: &Vocabu
         check.report(
             at,
             "when",
-            "give exactly one of history, history_date, condition, age_under, fitzpatrick_at_least",
+            "give exactly one of history, history_date, condition, age_under, fitzpatrick_at_least (or choice alone)",
         );
         return None;
     }
