@@ -447,3 +447,38 @@ fn which_range_the_darker_skin_rule_halves_is_a_protocol_option() {
     let plan = needlepoint_domain::engine::plan(&clinic, &intake);
     assert_eq!(mm(zone(&plan, "forehead")), s("0.5", "0.6", "0.55"));
 }
+
+/// Issue 11, correction 7. The plan contract (shared/contracts/intake-and-plan.md, lines 60-63 and
+/// 77-78): only `proceed` and `proceed_with_precautions` let a session be booked, and "a defer
+/// without a date, e.g. nothing can be planned, says why in a finding". A valid intake whose device
+/// or concerns fit no requested zone used to come out as `proceed` with nothing planned.
+#[test]
+fn a_plan_with_nothing_to_treat_is_a_deferral_that_says_what_to_choose_instead() {
+    use needlepoint_domain::plan::Decision;
+    let roller = plan(json!({ "areas": ["forehead"], "device": { "model": "roller_192_1_0" } }));
+    assert!(roller.zones.is_empty());
+    assert_eq!(roller.screening.decision, Decision::Defer);
+    assert_eq!(roller.screening.defer_until, None);
+    let f = finding(&roller, "nothing_to_plan").expect("says why");
+    assert_eq!(f.effect, Effect::Defer);
+    assert!(f.message.contains("0.5-0.75 mm"), "{}", f.message);
+    assert!(
+        f.message.contains("Medical roller, 192 needles, 0.5 mm"),
+        "{}",
+        f.message
+    );
+    assert!(!f.sources.is_empty());
+    let refusal = roller
+        .booking_refusal(jiff::civil::date(2026, 12, 1))
+        .expect("refused");
+    assert!(refusal.contains("Nothing can be planned"), "{refusal}");
+
+    let scalp = plan(json!({ "areas": ["scalp"], "concerns": ["fine_lines"] }));
+    assert_eq!(scalp.screening.decision, Decision::Defer);
+    let f = finding(&scalp, "nothing_to_plan").expect("says why");
+    assert!(
+        f.message.contains("Scalp") && f.message.contains("Hair loss"),
+        "{}",
+        f.message
+    );
+}

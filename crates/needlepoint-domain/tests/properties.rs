@@ -386,6 +386,24 @@ fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
+    /// The plan contract (shared/contracts/intake-and-plan.md, lines 77-78): only `proceed` and
+    /// `proceed_with_precautions` let a session be booked, so neither may come without a zone to
+    /// treat (issue 11, correction 7: about one random intake in seven did). Such a plan defers,
+    /// and a finding says why.
+    #[test]
+    fn no_plan_proceeds_without_a_planned_zone(value in intake()) {
+        let p = protocol();
+        let intake = parse::from_value(&value, &p).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+        let plan = engine::plan(&p, &intake);
+        if plan.zones.is_empty() {
+            prop_assert!(!plan.screening.decision.allows_treatment(), "{:?} with no zone", plan.screening.decision);
+            prop_assert!(
+                plan.screening.findings.iter().any(|f| f.rule == "nothing_to_plan" || f.rule == "all_zones_excluded"),
+                "no finding says why nothing is planned"
+            );
+        }
+    }
+
     /// Reference §2.2 (line 177): a DEFER row is "absolute until a waiting period elapses"; the
     /// waits are the table's rows (lines 185-209). Issue 11, correction 2: whatever the decision,
     /// no session (of any series track) and no after-care is dated inside a wait that applies,

@@ -11,6 +11,9 @@ pub struct Depths {
     pub zones: Vec<ZonePlan>,
     pub unplanned: Vec<UnplannedZone>,
     pub findings: Vec<Finding>,
+    /// For each unplanned zone, the range it needed when the device could not reach it (`None`:
+    /// no requested concern is treated there).
+    pub needs: Vec<(String, Option<DepthRange>)>,
 }
 
 /// The device in hand: its range and, for a catalogue model, its labelled limits.
@@ -64,6 +67,7 @@ pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) ->
         zones: Vec::new(),
         unplanned: Vec::new(),
         findings: Vec::new(),
+        needs: Vec::new(),
     };
     // The intake was read against this protocol, so the device exists; stay total regardless.
     let Some(device) = device(protocol, &intake.device) else {
@@ -83,7 +87,8 @@ pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) ->
             .collect();
         match plan_zone(protocol, intake, zone, &concerns, &device) {
             Ok(plan) => out.zones.push(plan),
-            Err(reason) => {
+            Err((reason, needed)) => {
+                out.needs.push((zone.id.clone(), needed));
                 out.findings.push(info(
                     "zone_not_planned",
                     vec![zone.id.clone()],
@@ -192,12 +197,13 @@ fn plan_zone(
     zone: &Zone,
     concerns: &[&Concern],
     device: &Device<'_>,
-) -> Result<ZonePlan, String> {
+) -> Result<ZonePlan, (String, Option<DepthRange>)> {
     if concerns.is_empty() {
-        return Err(format!(
+        let reason = format!(
             "None of the requested concerns is treated on this zone ({}): not planned.",
             zone.label
-        ));
+        );
+        return Err((reason, None));
     }
     let mut reasons = Vec::new();
     let mut sources = Vec::new();
@@ -270,10 +276,11 @@ fn plan_zone(
     }
 
     let Some(range) = target.intersect(device.range) else {
-        return Err(format!(
+        let reason = format!(
             "The {} reaches {}, but this zone ({}) needs {} here: not planned with this device.",
             device.label, device.range, zone.label, target
-        ));
+        );
+        return Err((reason, Some(target)));
     };
     if range != target {
         merge_sources(&mut sources, &device.cited);

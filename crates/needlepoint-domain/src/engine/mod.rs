@@ -4,6 +4,7 @@
 mod care;
 pub(crate) mod dates;
 mod depth;
+mod nothing;
 mod screening;
 mod series;
 mod timeline;
@@ -22,7 +23,9 @@ use crate::protocol::Protocol;
 pub fn plan(protocol: &Protocol, intake: &Intake) -> Plan {
     let mut screening = screening::screen(protocol, intake);
     let depths = depth::plan_depths(protocol, intake, &screening.excluded_zones);
+    let nothing = nothing::finding(protocol, intake, &depths, &screening.excluded_zones);
     screening.findings.extend(depths.findings);
+    screening.findings.extend(nothing);
     screening::settle_decision(protocol, &mut screening, intake);
 
     let starts_on = match screening.defer_until {
