@@ -4,6 +4,7 @@
 
 mod history;
 pub mod parse;
+mod text;
 
 use jiff::civil::Date;
 use serde::Serialize;

@@ -28,6 +28,8 @@ impl fmt::Display for FieldError {
     }
 }
 
+pub use super::text::{from_json, from_toml, json_value};
+
 /// Everything wrong with an intake.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the intake has {} problem(s)", .0.len())]
@@ -49,58 +51,6 @@ const TOP_FIELDS: [&str; 8] = [
     "history",
     "conditions",
 ];
-
-/// Reads an intake written as JSON.
-pub fn from_json(text: &str, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => from_value(&value, protocol),
-        Err(error) => Err(IntakeErrors(vec![FieldError {
-            path: String::new(),
-            problem: format!(
-                "not valid JSON at line {}, column {}: {}",
-                error.line(),
-                error.column(),
-                error
-            ),
-        }])),
-    }
-}
-
-/// Reads an intake written as TOML (dates may be TOML dates or strings).
-pub fn from_toml(text: &str, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
-    match toml::from_str::<toml::Table>(text) {
-        Ok(table) => from_value(&toml_to_json(toml::Value::Table(table)), protocol),
-        Err(error) => {
-            let location = error
-                .span()
-                .map(|span| {
-                    let line = text.get(..span.start).unwrap_or(text).matches('\n').count() + 1;
-                    format!(" at line {line}")
-                })
-                .unwrap_or_default();
-            Err(IntakeErrors(vec![FieldError {
-                path: String::new(),
-                problem: format!("not valid TOML{location}: {}", error.message().trim()),
-            }]))
-        }
-    }
-}
-
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => {
-            serde_json::Number::from_f64(f).map_or(Value::String(f.to_string()), Value::Number)
-        }
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
-}
 
 /// Reads an intake from a parsed JSON value (the API receives it this way).
 pub fn from_value(value: &Value, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
