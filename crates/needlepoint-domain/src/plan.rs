@@ -264,4 +264,8 @@ pub struct AfterCare {
     pub from: Date,
     pub until: Date,
     pub text: String,
+    /// The sources conflict and the clinician decides (for example anti-inflammatory painkillers
+    /// after treatment): why, for the practitioner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician_choice: Option<String>,
 }

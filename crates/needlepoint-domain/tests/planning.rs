@@ -482,3 +482,30 @@ fn a_plan_with_nothing_to_treat_is_a_deferral_that_says_what_to_choose_instead()
         f.message
     );
 }
+
+/// Reference §6.2, line 520: "Anti-inflammatory drugs | Avoid 2 weeks after [S76 desertsage] vs 1
+/// week [S43] | Clinician choice (flag conflict)". Issue 11, correction 9: the after-care item is
+/// marked as the clinician's choice, with the conflict, for the practitioner.
+#[test]
+fn anti_inflammatory_advice_after_treatment_is_flagged_as_the_clinicians_choice() {
+    let p = plan(json!({}));
+    let item = p
+        .care
+        .after
+        .iter()
+        .find(|a| a.id == "anti_inflammatories")
+        .expect("listed");
+    let note = item
+        .clinician_choice
+        .as_deref()
+        .expect("flagged as the clinician's choice");
+    assert!(note.contains("1 week") && note.contains("2 weeks"), "{note}");
+    assert!(item.text.contains("clinician"), "{}", item.text);
+    assert!(
+        p.care
+            .after
+            .iter()
+            .filter(|a| a.id != "anti_inflammatories")
+            .all(|a| a.clinician_choice.is_none())
+    );
+}

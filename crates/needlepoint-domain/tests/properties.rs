@@ -52,7 +52,7 @@ const CONDITIONS: [&str; 10] = [
     "suspicious_lesion",
     "tattoo",
 ];
-const FLAGS: [&str; 13] = [
+const FLAGS: [&str; 15] = [
     "pregnant",
     "breastfeeding",
     "isotretinoin_current",
@@ -66,8 +66,10 @@ const FLAGS: [&str; 13] = [
     "immunosuppressed",
     "autoimmune_collagen_disease",
     "chemo_radiation_current",
+    "implanted_electronic_device",
+    "photosensitising_medication",
 ];
-const DATES: [&str; 10] = [
+const DATES: [&str; 12] = [
     "isotretinoin_last_dose",
     "topical_retinoid_last_use",
     "exfoliant_last_use",
@@ -78,6 +80,8 @@ const DATES: [&str; 10] = [
     "laser_ablative_last",
     "laser_non_ablative_last",
     "tanning_last",
+    "facial_surgery_last",
+    "radiotherapy_last",
 ];
 const MODELS: [&str; 5] = [
     "skinpen_precision",

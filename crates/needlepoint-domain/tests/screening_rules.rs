@@ -608,3 +608,43 @@ fn a_lead_time_refuses_a_same_day_booking_whatever_the_decision() {
     );
     assert_eq!(p.booking_refusal(date(2026, 12, 2)), None);
 }
+
+/// Issue 11, correction 9: screening items the reference lists that the intake could not record.
+/// Reference §2.2: line 212 "Cardiac abnormalities / pacemaker | REL"; line 213 "Photosensitising
+/// medications | REL"; line 208 "Facial surgery / new scars | DEFER | ... within 1 year ... new
+/// scars 6 weeks–6 months with physician approval" (the longest wait is taken); line 198
+/// "Chemotherapy / radiotherapy | ABS during; DEFER after | No radiation to the skin within 3 months".
+#[test]
+fn the_screening_items_the_intake_could_not_record_now_screen() {
+    for (question, rule) in [
+        ("implanted_electronic_device", "implanted_electronic_device"),
+        ("photosensitising_medication", "photosensitising_medication"),
+    ] {
+        let p = plan(json!({ "history": { question: true } }));
+        assert_eq!(p.screening.decision, Decision::Refer, "{question}");
+        assert_eq!(
+            finding(&p, rule).map(|f| f.effect),
+            Some(Effect::Refer),
+            "{question}"
+        );
+    }
+    for (question, last, rule, until) in [
+        (
+            "facial_surgery_last",
+            "2026-06-01",
+            "facial_surgery_recent",
+            date(2027, 6, 1),
+        ),
+        (
+            "radiotherapy_last",
+            "2026-10-01",
+            "radiotherapy_recent",
+            date(2027, 1, 1),
+        ),
+    ] {
+        let p = plan(json!({ "history": { question: last } }));
+        assert_eq!(p.screening.decision, Decision::Defer, "{question}");
+        assert_eq!(p.screening.defer_until, Some(until), "{question}");
+        assert!(finding(&p, rule).is_some(), "{question}");
+    }
+}

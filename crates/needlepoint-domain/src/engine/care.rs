@@ -47,6 +47,7 @@ pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], session_d
             from: day(item.from_day),
             until: day(item.until_day),
             text: item.text.clone(),
+            clinician_choice: item.clinician_choice.clone(),
         })
         .collect();
 
@@ -67,6 +68,7 @@ pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], session_d
                 from: day(effect.from_day),
                 until: day(days),
                 text: effect.text.clone(),
+                clinician_choice: None,
             }
         })
         .collect();

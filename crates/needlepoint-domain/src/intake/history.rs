@@ -26,10 +26,12 @@ pub enum HistoryFlag {
     Immunosuppressed,
     AutoimmuneCollagenDisease,
     ChemoRadiationCurrent,
+    ImplantedElectronicDevice,
+    PhotosensitisingMedication,
 }
 
 impl HistoryFlag {
-    pub const ALL: [HistoryFlag; 13] = [
+    pub const ALL: [HistoryFlag; 15] = [
         HistoryFlag::Pregnant,
         HistoryFlag::Breastfeeding,
         HistoryFlag::IsotretinoinCurrent,
@@ -43,6 +45,8 @@ impl HistoryFlag {
         HistoryFlag::Immunosuppressed,
         HistoryFlag::AutoimmuneCollagenDisease,
         HistoryFlag::ChemoRadiationCurrent,
+        HistoryFlag::ImplantedElectronicDevice,
+        HistoryFlag::PhotosensitisingMedication,
     ];
 
     /// The field name in the intake contract.
@@ -61,6 +65,8 @@ impl HistoryFlag {
             HistoryFlag::Immunosuppressed => "immunosuppressed",
             HistoryFlag::AutoimmuneCollagenDisease => "autoimmune_collagen_disease",
             HistoryFlag::ChemoRadiationCurrent => "chemo_radiation_current",
+            HistoryFlag::ImplantedElectronicDevice => "implanted_electronic_device",
+            HistoryFlag::PhotosensitisingMedication => "photosensitising_medication",
         }
     }
 
@@ -83,10 +89,12 @@ pub enum HistoryDate {
     LaserAblativeLast,
     LaserNonAblativeLast,
     TanningLast,
+    FacialSurgeryLast,
+    RadiotherapyLast,
 }
 
 impl HistoryDate {
-    pub const ALL: [HistoryDate; 10] = [
+    pub const ALL: [HistoryDate; 12] = [
         HistoryDate::IsotretinoinLastDose,
         HistoryDate::TopicalRetinoidLastUse,
         HistoryDate::ExfoliantLastUse,
@@ -97,6 +105,8 @@ impl HistoryDate {
         HistoryDate::LaserAblativeLast,
         HistoryDate::LaserNonAblativeLast,
         HistoryDate::TanningLast,
+        HistoryDate::FacialSurgeryLast,
+        HistoryDate::RadiotherapyLast,
     ];
 
     /// The field name in the intake contract.
@@ -112,6 +122,8 @@ impl HistoryDate {
             HistoryDate::LaserAblativeLast => "laser_ablative_last",
             HistoryDate::LaserNonAblativeLast => "laser_non_ablative_last",
             HistoryDate::TanningLast => "tanning_last",
+            HistoryDate::FacialSurgeryLast => "facial_surgery_last",
+            HistoryDate::RadiotherapyLast => "radiotherapy_last",
         }
     }
 

@@ -362,6 +362,8 @@ pub struct AfterItem {
     pub until_day: u32,
     pub text: String,
     pub filter: CareFilter,
+    /// The sources conflict and the clinician decides: why, for the practitioner.
+    pub clinician_choice: Option<String>,
     pub cited: Cited,
 }
 

@@ -225,6 +225,7 @@ pub struct RawAfter {
     #[serde(default)]
     pub regions_any: Vec<String>,
     pub history: Option<String>,
+    pub clinician_choice: Option<String>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
 }

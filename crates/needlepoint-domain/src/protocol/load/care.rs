@@ -80,6 +80,7 @@ pub(super) fn load_care(
             until_day: raw.until_day,
             text: raw.text,
             filter,
+            clinician_choice: raw.clinician_choice,
             cited,
         });
     }
