@@ -509,3 +509,57 @@ fn anti_inflammatory_advice_after_treatment_is_flagged_as_the_clinicians_choice(
             .all(|a| a.clinician_choice.is_none())
     );
 }
+
+/// How concerns combine on one zone is a named option, `[depth] concerns_combine`: "deepest" (the
+/// deepest concern that fits the zone drives the range, the default) or "shallowest" (the most
+/// conservative: the shallowest that fits drives it). Reference §1.6 gives ranges per indication
+/// and no rule for combining them, so the director chooses.
+#[test]
+fn how_concerns_combine_in_a_zone_is_a_protocol_option() {
+    use needlepoint_domain::protocol::{ConcernCombination, EMBEDDED, Protocol, ProtocolFile};
+    let built_in = common::protocol();
+    assert_eq!(built_in.depth.concerns_combine, ConcernCombination::Deepest);
+    let both = json!({ "areas": ["cheeks"], "concerns": ["fine_lines", "acne_scars"] });
+    let deepest = needlepoint_domain::engine::plan(&built_in, &common::intake(both.clone()));
+    assert_eq!(mm(zone(&deepest, "cheeks")), s("1.0", "2.0", "1.5"));
+
+    let planning = EMBEDDED
+        .iter()
+        .find(|f| f.name == "planning.toml")
+        .map(|f| {
+            f.text.replacen(
+                "concerns_combine = \"deepest\"",
+                "concerns_combine = \"shallowest\"",
+                1,
+            )
+        })
+        .unwrap();
+    let manifest = EMBEDDED[0]
+        .text
+        .replace("version = \"", "version = \"shallowest-");
+    let files: Vec<ProtocolFile> = EMBEDDED
+        .iter()
+        .map(|f| match f.name {
+            "planning.toml" => ProtocolFile {
+                text: &planning,
+                ..*f
+            },
+            "protocol.toml" => ProtocolFile {
+                text: &manifest,
+                ..*f
+            },
+            _ => *f,
+        })
+        .collect();
+    let clinic = Protocol::from_files(&files).unwrap();
+    let shallowest = needlepoint_domain::engine::plan(&clinic, &common::intake(both));
+    assert_eq!(mm(zone(&shallowest, "cheeks")), s("0.5", "1.5", "1.0"));
+    assert!(
+        zone(&shallowest, "cheeks")
+            .reasons
+            .iter()
+            .any(|r| r.contains("the shallowest that fits")),
+        "{:?}",
+        zone(&shallowest, "cheeks").reasons
+    );
+}

@@ -5,7 +5,7 @@ use crate::depth::DepthRange;
 use crate::evidence::Cited;
 use crate::intake::{DeviceChoice, Intake};
 use crate::plan::{Finding, PlannedDepth, UnplannedZone, ZonePlan};
-use crate::protocol::{Concern, Effect, HalvedRange, Protocol, Zone};
+use crate::protocol::{Concern, ConcernCombination, Effect, HalvedRange, Protocol, Zone};
 
 pub struct Depths {
     pub zones: Vec<ZonePlan>,
@@ -228,7 +228,11 @@ fn plan_zone(
     for concern in concerns {
         match fits(concern, bounds) {
             Some(overlap) => {
-                if target.is_none_or(|(_, driving)| concern.range.max > driving.range.max) {
+                let drives = target.is_none_or(|(_, driving)| match protocol.depth.concerns_combine {
+                    ConcernCombination::Deepest => concern.range.max > driving.range.max,
+                    ConcernCombination::Shallowest => concern.range.max < driving.range.max,
+                });
+                if drives {
                     target = Some((overlap, concern));
                 }
             }
@@ -247,10 +251,10 @@ fn plan_zone(
     let mut target = match target {
         Some((overlap, driving)) => {
             merge_sources(&mut sources, &driving.cited);
-            let deepest = if concerns.len() > 1 {
-                " (the deepest that fits this zone)"
-            } else {
-                ""
+            let deepest = match (concerns.len() > 1, protocol.depth.concerns_combine) {
+                (false, _) => "",
+                (true, ConcernCombination::Deepest) => " (the deepest that fits this zone)",
+                (true, ConcernCombination::Shallowest) => " (the shallowest that fits this zone)",
             };
             reasons.push(format!(
                 "Usual range for {}: {}{deepest}.",

@@ -40,6 +40,7 @@ pub struct Protocol {
     pub rules: Vec<Rule>,
     pub steps: Vec<Step>,
     pub anaesthetics: Vec<Anaesthetic>,
+    pub numbing: NumbingSettings,
     pub depth: DepthSettings,
     pub series: SeriesSettings,
     pub care: CareProtocol,
@@ -310,11 +311,43 @@ impl HalvedRange {
     }
 }
 
+/// How the concerns requested on one zone combine into its range (`[depth] concerns_combine`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConcernCombination {
+    /// The deepest concern whose range fits the zone drives the range.
+    Deepest,
+    /// The shallowest concern whose range fits the zone drives the range: the conservative choice.
+    Shallowest,
+}
+
+impl ConcernCombination {
+    pub const ALL: [ConcernCombination; 2] = [ConcernCombination::Deepest, ConcernCombination::Shallowest];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ConcernCombination::Deepest => "deepest",
+            ConcernCombination::Shallowest => "shallowest",
+        }
+    }
+}
+
+/// Numbing in the treatment room (`[numbing]` in procedure.toml).
+#[derive(Clone, Debug)]
+pub struct NumbingSettings {
+    /// Zones offered on the chart's numbing list besides the planned ones.
+    pub extra_zones: Vec<String>,
+    /// Sets of regions: numbing under occlusion over every region of one set at once is a large
+    /// area, and the chart warns.
+    pub large_area_regions: Vec<Vec<String>>,
+    pub cited: Cited,
+}
+
 #[derive(Clone, Debug)]
 pub struct DepthSettings {
     pub step: Mm,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
     pub first_session_lower_half_of: HalvedRange,
+    pub concerns_combine: ConcernCombination,
     /// (planned depth up to, end-point), ascending.
     pub endpoints: Vec<(Mm, String)>,
     pub deeper_endpoint: String,
@@ -476,6 +509,7 @@ impl Protocol {
                 .iter()
                 .map(|e| (format!("anaesthetic {}", e.id), &e.cited)),
         );
+        all.push(("numbing settings".into(), &self.numbing.cited));
         all.push(("depth settings".into(), &self.depth.cited));
         all.push(("series settings".into(), &self.series.cited));
         all.extend(

@@ -178,6 +178,7 @@ pub struct RawDepthSettings {
     pub step_mm: f64,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
     pub first_session_lower_half_of: String,
+    pub concerns_combine: String,
     pub endpoints: Vec<RawEndpoint>,
     pub deeper_endpoint: String,
     pub darker_skin_first_session_endpoint: String,
@@ -303,6 +304,15 @@ pub struct RawCheckinQuestion {
     pub help: Option<String>,
     #[serde(default)]
     pub relates_to: Vec<String>,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNumbing {
+    pub extra_zones: Vec<String>,
+    pub large_area_regions: Vec<Vec<String>>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
 }

@@ -112,7 +112,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let questions = questions::load_questions(&mut check, questions, &known, &vocabulary);
     vocabulary.questions = questions.as_ref().and_then(|q| q.shapes.clone());
     let screening = screening::load_screening(&mut check, screening, conditions, &known, &vocabulary);
-    let procedure = procedure::load_procedure(&mut check, procedure, &known);
+    let procedure = procedure::load_procedure(&mut check, procedure, &known, &vocabulary);
     let planning = planning::load_planning(&mut check, planning, &known);
     let care = care::load_care(&mut check, care, &known, &vocabulary);
 
@@ -153,6 +153,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         rules: screening.rules,
         steps: procedure.steps,
         anaesthetics: procedure.anaesthetics,
+        numbing: procedure.numbing,
         depth,
         series,
         care,

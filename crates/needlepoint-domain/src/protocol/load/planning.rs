@@ -5,7 +5,7 @@ use super::check::{At, Checker, Known};
 use super::document::Document;
 use crate::depth::Mm;
 use crate::protocol::raw;
-use crate::protocol::{DepthSettings, HalvedRange, SeriesSettings};
+use crate::protocol::{ConcernCombination, DepthSettings, HalvedRange, SeriesSettings};
 
 pub(super) fn load_planning(
     check: &mut Checker,
@@ -52,6 +52,11 @@ fn depth_settings(
             &halved,
         )
         .unwrap_or(HalvedRange::Zone);
+    let combinations: Vec<(&str, ConcernCombination)> =
+        ConcernCombination::ALL.iter().map(|c| (c.name(), *c)).collect();
+    let concerns_combine = check
+        .one_of(at, "concerns_combine", &depth.concerns_combine, &combinations)
+        .unwrap_or(ConcernCombination::Deepest);
     let mut endpoints: Vec<(Mm, String)> = Vec::new();
     for endpoint in depth.endpoints {
         let up_to = check.depth(at, "endpoints", endpoint.up_to_mm);
@@ -65,6 +70,7 @@ fn depth_settings(
         step,
         first_session_lower_half_fitzpatrick: depth.first_session_lower_half_fitzpatrick,
         first_session_lower_half_of,
+        concerns_combine,
         endpoints,
         deeper_endpoint: depth.deeper_endpoint,
         darker_skin_first_session_endpoint: depth.darker_skin_first_session_endpoint,

@@ -2,26 +2,46 @@
 
 use std::collections::BTreeSet;
 
+use super::Vocabulary;
 use super::check::{At, Checker, Known};
 use super::document::Document;
 use crate::protocol::raw;
-use crate::protocol::{Anaesthetic, Step, StepKind};
+use crate::protocol::{Anaesthetic, NumbingSettings, Step, StepKind};
 
 pub(super) struct Procedure {
     pub steps: Vec<Step>,
     pub anaesthetics: Vec<Anaesthetic>,
+    pub numbing: NumbingSettings,
 }
 
 pub(super) fn load_procedure(
     check: &mut Checker,
     doc: Option<Document<'_>>,
     known: &Known,
+    vocabulary: &Vocabulary,
 ) -> Option<Procedure> {
     let mut doc = doc?;
     let (step_entries, _) = doc.list::<raw::RawStep>(check, "step", true);
     let (anaesthetic_entries, _) = doc.list::<raw::RawAnaesthetic>(check, "anaesthetic", false);
+    let numbing = doc.value::<raw::RawNumbing>(check, "numbing", "a [numbing] table");
     let file = doc.file;
-    doc.finish(check, &["step", "anaesthetic"]);
+    doc.finish(check, &["step", "anaesthetic", "numbing"]);
+    let numbing = numbing.map(|entry| {
+        let at = At::table(file, entry.span, "numbing");
+        let raw = entry.value;
+        check.known_ids(&at, "extra_zones", &raw.extra_zones, &vocabulary.zones, "zone");
+        for set in &raw.large_area_regions {
+            if set.is_empty() {
+                check.report(&at, "large_area_regions", "a set names at least one region");
+            }
+            check.known_ids(&at, "large_area_regions", set, &vocabulary.regions, "region");
+        }
+        NumbingSettings {
+            extra_zones: raw.extra_zones,
+            large_area_regions: raw.large_area_regions,
+            cited: check.cited(&at, &raw.sources, &raw.evidence, known),
+        }
+    });
 
     let mut seen = BTreeSet::new();
     let mut steps = Vec::new();
@@ -103,5 +123,9 @@ pub(super) fn load_procedure(
             cited,
         });
     }
-    Some(Procedure { steps, anaesthetics })
+    Some(Procedure {
+        steps,
+        anaesthetics,
+        numbing: numbing?,
+    })
 }
