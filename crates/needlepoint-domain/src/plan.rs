@@ -22,10 +22,27 @@ pub struct Plan {
     pub care: CareSchedule,
 }
 
+/// Which protocol produced a plan: its name, version and content digest (`sha256:…`). Two plans
+/// with the same stamp were made with exactly the same protocol content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProtocolStamp {
     pub name: String,
     pub version: String,
+    /// Empty on plans stored before protocols had digests.
+    #[serde(default)]
+    pub digest: String,
+}
+
+impl std::fmt::Display for ProtocolStamp {
+    /// `Needlepoint default protocol 2026.11.1 (sha256:1a2b3c4d5e6f)`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.name, self.version)?;
+        if !self.digest.is_empty() {
+            let short: String = self.digest.chars().take("sha256:".len() + 12).collect();
+            write!(f, " ({short})")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,10 @@
 
 use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile, ProtocolProblem};
 
-/// The embedded protocol with one file's text replaced.
+/// A clinic's manifest: an edited protocol must not keep the built-in's name and version.
+const CLINIC_MANIFEST: &str = "name = \"Rose Clinic protocol\"\nversion = \"1\"\n";
+
+/// The embedded protocol with one file's text replaced, under a clinic's own name.
 fn load_with(name: &str, text: &str) -> Result<Protocol, Vec<ProtocolProblem>> {
     let files: Vec<ProtocolFile> = EMBEDDED
         .iter()
@@ -14,6 +17,12 @@ fn load_with(name: &str, text: &str) -> Result<Protocol, Vec<ProtocolProblem>> {
                     name: f.name,
                     origin: "clinic/edited.toml",
                     text,
+                }
+            } else if f.name == "protocol.toml" {
+                ProtocolFile {
+                    name: f.name,
+                    origin: "clinic/protocol.toml",
+                    text: CLINIC_MANIFEST,
                 }
             } else {
                 *f

@@ -13,7 +13,7 @@ use crate::intake::Intake;
 use jiff::civil::Date;
 
 use crate::depth::Mm;
-use crate::plan::{CareSchedule, Plan, ProtocolStamp, ZonePlan};
+use crate::plan::{CareSchedule, Plan, ZonePlan};
 use crate::protocol::Protocol;
 
 /// Screens the intake and plans the treatment.
@@ -36,10 +36,7 @@ pub fn plan(protocol: &Protocol, intake: &Intake) -> Plan {
     let series = series::build(protocol, intake, &depths.zones, starts_on);
     let care = care::build(protocol, intake, &depths.zones, starts_on);
     Plan {
-        protocol: ProtocolStamp {
-            name: protocol.name.clone(),
-            version: protocol.version.clone(),
-        },
+        protocol: protocol.stamp(),
         screening,
         zones: depths.zones,
         unplanned_zones: depths.unplanned,

@@ -2,6 +2,7 @@
 //! (the `protocol/` folder at the top of the repository, embedded in the binary; a clinic may
 //! replace any file). Every entry carries its sources and evidence tags.
 
+pub mod digest;
 mod files;
 mod load;
 pub mod questions;
@@ -22,6 +23,8 @@ use crate::intake::Severity;
 pub struct Protocol {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the files' canonical content (`sha256:…`): see [`digest`].
+    pub digest: String,
     pub sources: Vec<Source>,
     pub zones: Vec<Zone>,
     pub concerns: Vec<Concern>,
@@ -441,6 +444,15 @@ impl Protocol {
     /// Reads and validates a protocol from its files. Every problem is reported, not just the first.
     pub fn from_files(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolProblem>> {
         load::load(files)
+    }
+
+    /// What every plan made with this protocol records: its name, version and content digest.
+    pub fn stamp(&self) -> crate::plan::ProtocolStamp {
+        crate::plan::ProtocolStamp {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            digest: self.digest.clone(),
+        }
     }
 
     pub fn zone(&self, id: &str) -> Option<&Zone> {

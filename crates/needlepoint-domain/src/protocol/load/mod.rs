@@ -21,7 +21,7 @@ pub use check::ProtocolProblem;
 
 use self::check::{Checker, Known};
 use self::document::Document;
-use super::{FILE_NAMES, Protocol, ProtocolFile, Zone};
+use super::{EMBEDDED, FILE_NAMES, Protocol, ProtocolFile, Zone};
 
 /// Ids defined by one file and referred to from others. `None` when the defining file could not
 /// be read: references are then left unchecked rather than all reported as unknown.
@@ -65,6 +65,47 @@ fn documents<'f>(check: &mut Checker, files: &'f [ProtocolFile<'f>]) -> Vec<Opti
         .collect()
 }
 
+/// A protocol whose content differs from the built-in one must not carry the built-in's name and
+/// version: its plans would be taken for the built-in's.
+fn keeps_built_in_identity(
+    check: &mut Checker,
+    file: &ProtocolFile<'_>,
+    name: &str,
+    version: &str,
+    digest: &str,
+) {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        name: String,
+        version: String,
+    }
+    let Some(built_in) = EMBEDDED
+        .iter()
+        .find(|f| f.name == "protocol.toml")
+        .and_then(|f| toml::from_str::<Manifest>(f.text).ok())
+    else {
+        return;
+    };
+    if built_in.name != name || built_in.version != version || digest == super::digest::embedded() {
+        return;
+    }
+    let line = file
+        .text
+        .lines()
+        .position(|l| l.trim_start().starts_with("version"))
+        .map(|i| i + 1);
+    check.problems.push(ProtocolProblem {
+        file: file.origin.to_string(),
+        line,
+        field: "version".into(),
+        message: format!(
+            "this protocol's content differs from the built-in protocol's ({digest}, not {}) but keeps its name and version \
+             (\"{name}\" {version}): give this protocol its own name or version, so that its plans are not taken for the built-in's",
+            super::digest::embedded()
+        ),
+    });
+}
+
 pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolProblem>> {
     let mut check = Checker::default();
     let mut docs = documents(&mut check, files).into_iter();
@@ -73,6 +114,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let (manifest, sources, zones, concerns, devices) = (next(), next(), next(), next(), next());
     let (questions, mut screening, procedure, planning, care) = (next(), next(), next(), next(), next());
 
+    let manifest_file = manifest.as_ref().map(|d| d.file);
     let manifest = manifest.and_then(|mut doc| {
         let name = doc.value::<String>(&mut check, "name", "the protocol's name");
         let version = doc.value::<String>(&mut check, "version", "the protocol's version");
@@ -134,12 +176,17 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     else {
         return Err(check.problems);
     };
+    let digest = super::digest::of_files(files);
+    if let Some(file) = manifest_file {
+        keeps_built_in_identity(&mut check, file, &name, &version, &digest);
+    }
     if !check.problems.is_empty() {
         return Err(check.problems);
     }
     Ok(Protocol {
         name,
         version,
+        digest,
         sources,
         zones: zones.list,
         concerns: concerns.list,
