@@ -194,10 +194,28 @@ fn the_embedded_protocol_exports_and_checks_clean() {
     let out = needlepoint(&["protocol", "check", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("is valid"));
+    assert!(stdout(&out).contains("Digest: sha256:"), "{}", stdout(&out));
 
-    // Break one figure: the check names file, line and field; planning with it refuses to start.
+    // An edited protocol that keeps the built-in's name and version is refused (issue 11).
     let zones = dir.join("zones.toml");
     let text = std::fs::read_to_string(&zones).expect("read");
+    std::fs::write(&zones, text.replacen("max_mm = 0.75", "max_mm = 0.6", 1)).expect("write");
+    let out = needlepoint(&["protocol", "check", dir_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("protocol.toml")
+            && stderr(&out).contains("give this protocol its own name or version"),
+        "{}",
+        stderr(&out)
+    );
+    let manifest = dir.join("protocol.toml");
+    let renamed = std::fs::read_to_string(&manifest).expect("read").replace(
+        "name = \"Needlepoint default protocol\"",
+        "name = \"Rose Clinic protocol\"",
+    );
+    std::fs::write(&manifest, renamed).expect("write");
+
+    // Break one figure: the check names file, line and field; planning with it refuses to start.
     let broken = text.replacen("max_mm = 0.75", "max_mm = 0.1", 1);
     std::fs::write(&zones, &broken).expect("write");
     let line = broken
@@ -266,4 +284,55 @@ fn reading_json_from_standard_input_works() {
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(plan["screening"]["decision"], "proceed");
+}
+
+/// `needlepoint protocol show` prints the whole protocol for its medical director, and `protocol
+/// diff DIR` compares a clinic's folder with the built-in protocol (issue 11).
+#[test]
+fn the_protocol_shows_itself_and_a_clinics_folder_compares_with_the_built_in_one() {
+    let out = needlepoint(&["protocol", "show"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for heading in [
+        "OPTIONS",
+        "ZONES",
+        "INTAKE QUESTIONS",
+        "SCREENING RULES",
+        "WAITING PERIODS",
+        "CARE",
+        "SOURCES",
+    ] {
+        assert!(text.contains(&format!("\n{heading}\n")), "{heading} missing");
+    }
+    assert!(text.contains("PROTOCOL: Needlepoint default protocol"));
+    assert!(text.contains("    bounds: 0.25-0.75 mm"));
+    let json = needlepoint(&["protocol", "show", "--format", "json"]);
+    let description: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(description["sections"][0]["id"], "options");
+
+    let dir = std::env::temp_dir().join(format!("needlepoint-protocol-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dir_arg = dir.to_str().expect("utf-8");
+    let built_in_zones = std::fs::read_to_string(repo().join("protocol/zones.toml")).expect("read");
+    std::fs::write(
+        dir.join("zones.toml"),
+        built_in_zones.replacen("max_mm = 0.75", "max_mm = 0.7", 1),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("protocol.toml"),
+        "name = \"Rose Clinic protocol\"\nversion = \"3\"\n",
+    )
+    .expect("write");
+    let out = needlepoint(&["protocol", "diff", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("To:   Rose Clinic protocol 3 (sha256:"), "{text}");
+    assert!(text.contains("  changed: Forehead (forehead)"), "{text}");
+    assert!(text.contains("    bounds: 0.25-0.75 mm -> 0.25-0.7 mm"), "{text}");
+    let json = needlepoint(&["protocol", "diff", "--format", "json", dir_arg]);
+    let diff: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(diff["changes"][0]["section"], "zones");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ use needlepoint_domain::intake::{DeviceChoice, Intake};
 use needlepoint_domain::plan::{AfterCare, Decision, Finding, Plan};
 use needlepoint_domain::protocol::{Effect, Protocol};
 
-const WIDTH: usize = 96;
+pub(crate) const WIDTH: usize = 96;
 
 fn concern_label(protocol: &Protocol, id: &str) -> String {
     protocol
@@ -59,7 +59,7 @@ fn effect_tag(effect: Effect) -> &'static str {
 
 /// Wraps `text` to the page width. The first line starts at column `first_column`; the lines
 /// after it are indented by `indent`.
-fn wrap(text: &str, indent: usize, first_column: usize) -> String {
+pub(crate) fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     let mut out = String::new();
     let mut column = first_column;
     for (i, word) in text.split_whitespace().enumerate() {
@@ -78,7 +78,7 @@ fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str) {
+pub(crate) fn section(out: &mut String, title: &str) {
     let _ = write!(out, "\n{title}\n{}\n", "-".repeat(title.chars().count()));
 }
 

@@ -2,6 +2,7 @@
 //! (the `protocol/` folder at the top of the repository, embedded in the binary; a clinic may
 //! replace any file). Every entry carries its sources and evidence tags.
 
+pub mod describe;
 pub mod digest;
 mod files;
 mod load;
@@ -40,6 +41,8 @@ pub struct Protocol {
     /// Whether a referral's finding also names the date every waiting period allows
     /// (`[settings] referral_carries_waiting_dates`). The plan's dates follow the waits either way.
     pub referral_carries_waiting_dates: bool,
+    /// Where screening.toml's `[settings]` come from.
+    pub screening_settings_cited: Cited,
     pub rules: Vec<Rule>,
     pub steps: Vec<Step>,
     pub anaesthetics: Vec<Anaesthetic>,
@@ -514,6 +517,7 @@ impl Protocol {
                 .iter()
                 .map(|e| (format!("check-in question {}", e.id), &e.cited)),
         );
+        all.push(("screening settings".into(), &self.screening_settings_cited));
         all.extend(self.rules.iter().map(|e| (format!("rule {}", e.id), &e.cited)));
         all.extend(self.steps.iter().map(|e| (format!("step {}", e.id), &e.cited)));
         all.extend(

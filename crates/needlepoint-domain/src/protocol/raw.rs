@@ -96,6 +96,8 @@ pub struct RawDeviceModel {
 pub struct RawScreeningSettings {
     pub unstated_severity: String,
     pub referral_carries_waiting_dates: bool,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -197,6 +197,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
         conditions: screening.conditions,
         unstated_severity: screening.unstated_severity,
         referral_carries_waiting_dates: screening.referral_carries_waiting_dates,
+        screening_settings_cited: screening.settings_cited,
         rules: screening.rules,
         steps: procedure.steps,
         anaesthetics: procedure.anaesthetics,

@@ -15,6 +15,7 @@ pub(super) struct Screening {
     pub conditions: Vec<ConditionDef>,
     pub unstated_severity: Severity,
     pub referral_carries_waiting_dates: bool,
+    pub settings_cited: crate::evidence::Cited,
     pub rules: Vec<Rule>,
 }
 
@@ -59,12 +60,16 @@ pub(super) fn load_screening(
     let referral_carries_waiting_dates = settings
         .as_ref()
         .is_none_or(|s| s.value.referral_carries_waiting_dates);
-    let unstated_severity = match settings {
+    let (unstated_severity, settings_cited) = match settings {
         Some(settings) => {
             let at = At::table(file, settings.span, "settings");
-            severity(check, &at, "unstated_severity", &settings.value.unstated_severity)
+            let raw = settings.value;
+            (
+                severity(check, &at, "unstated_severity", &raw.unstated_severity),
+                check.cited(&at, &raw.sources, &raw.evidence, known),
+            )
         }
-        None => None,
+        None => (None, crate::evidence::Cited::default()),
     };
     let mut seen = BTreeSet::new();
     let mut rules = Vec::new();
@@ -90,6 +95,7 @@ pub(super) fn load_screening(
         conditions,
         unstated_severity: unstated_severity.unwrap_or(Severity::Severe),
         referral_carries_waiting_dates,
+        settings_cited,
         rules,
     })
 }
