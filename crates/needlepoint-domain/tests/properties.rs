@@ -184,6 +184,10 @@ fn device_range(p: &Protocol, choice: &DeviceChoice) -> needlepoint_domain::dept
 proptest! {
     #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
 
+    /// Reference §1.1 (lines 56-57): "validate depth against the device model's allowed range";
+    /// §1.8 rule 1 (line 155): device range first (hard), then zone bounds; §1.5 (lines 122-124):
+    /// device-label limits win over the table. Every planned depth lies inside the device's range
+    /// and the zone's bounds (with their extension only for an extending concern).
     #[test]
     fn generated_intakes_read_and_plan_within_every_bound(value in intake()) {
         let p = protocol();
@@ -249,6 +253,27 @@ proptest! {
         let p = protocol();
         if let Ok(intake) = parse::from_value(&value, &p) {
             let _ = engine::plan(&p, &intake);
+        }
+    }
+
+    /// A protocol file of any text is loaded or refused with problems, never a panic.
+    #[test]
+    fn any_protocol_file_text_is_loaded_or_refused_without_panicking(
+        which in 0usize..10,
+        cut in 0usize..4000,
+        noise in ".{0,40}",
+    ) {
+        let files = needlepoint_domain::protocol::EMBEDDED;
+        let original = files[which].text;
+        let mut at = cut.min(original.len());
+        while !original.is_char_boundary(at) {
+            at -= 1;
+        }
+        let text = format!("{}{noise}{}", &original[..at], &original[at..]);
+        let mut edited = files.to_vec();
+        edited[which].text = &text;
+        if let Err(problems) = Protocol::from_files(&edited) {
+            prop_assert!(!problems.is_empty());
         }
     }
 
