@@ -90,6 +90,7 @@ fn example_decisions_are_the_ones_each_example_illustrates() {
     assert_eq!(decision("zone-exclusion.json"), "proceed_with_precautions");
     assert_eq!(decision("not-candidate.json"), "not_candidate");
     assert_eq!(decision("refer.json"), "refer");
+    assert_eq!(decision("nothing-to-plan.json"), "defer");
 }
 
 fn write_temp(name: &str, text: &str) -> PathBuf {

@@ -85,7 +85,7 @@ pub(crate) fn section(out: &mut String, title: &str) {
 pub fn render(protocol: &Protocol, intake: &Intake, plan: &Plan) -> String {
     let mut out = String::new();
     let title = "NEEDLEPOINT TREATMENT PLAN";
-    let stamp = format!("{} {}", plan.protocol.name, plan.protocol.version);
+    let stamp = plan.protocol.to_string();
     let _ = writeln!(
         out,
         "{title}{}{stamp}",
@@ -274,7 +274,8 @@ fn render_series(out: &mut String, protocol: &Protocol, plan: &Plan) {
     }
 }
 
-/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself.
+/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself; an item the sources leave to
+/// the clinician says so, with the conflict, for the practitioner.
 fn dated_rows(out: &mut String, items: &[AfterCare]) {
     for item in items {
         let _ = writeln!(
@@ -284,6 +285,14 @@ fn dated_rows(out: &mut String, items: &[AfterCare]) {
             item.until,
             wrap(&item.text, 26, 26)
         );
+        if let Some(note) = &item.clinician_choice {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                " ".repeat(26),
+                wrap(&format!("Clinician's choice: {note}"), 26, 26)
+            );
+        }
     }
 }
 
