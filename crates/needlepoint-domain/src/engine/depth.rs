@@ -209,66 +209,8 @@ fn plan_zone(
     let mut sources = Vec::new();
     merge_sources(&mut sources, &zone.cited);
 
-    let mut bounds = zone.bounds;
-    if let Some(extended) = &zone.extended
-        && let Some(concern) = concerns.iter().find(|c| extended.concerns.contains(&c.id))
-    {
-        bounds.max = extended.max;
-        reasons.push(format!(
-            "Zone bounds: {bounds}, extended for {} (otherwise up to {} mm).",
-            concern.label.to_lowercase(),
-            zone.bounds.max
-        ));
-    } else {
-        reasons.push(format!("Zone bounds: {bounds}."));
-    }
-
-    // The deepest concern that fits the zone drives the range; those that do not fit are named.
-    let mut target: Option<(DepthRange, &Concern)> = None;
-    for concern in concerns {
-        match fits(concern, bounds) {
-            Some(overlap) => {
-                let drives = target.is_none_or(|(_, driving)| match protocol.depth.concerns_combine {
-                    ConcernCombination::Deepest => concern.range.max > driving.range.max,
-                    ConcernCombination::Shallowest => concern.range.max < driving.range.max,
-                });
-                if drives {
-                    target = Some((overlap, concern));
-                }
-            }
-            None if concern.range.max <= bounds.min => reasons.push(format!(
-                "Usual range for {}: {}, shallower than this zone's bounds; it is treated at the zone's depth.",
-                concern.label.to_lowercase(),
-                concern.range
-            )),
-            None => reasons.push(format!(
-                "Usual range for {}: {}, deeper than this zone allows; it is treated within the bounds.",
-                concern.label.to_lowercase(),
-                concern.range
-            )),
-        }
-    }
-    let mut target = match target {
-        Some((overlap, driving)) => {
-            merge_sources(&mut sources, &driving.cited);
-            let deepest = match (concerns.len() > 1, protocol.depth.concerns_combine) {
-                (false, _) => "",
-                (true, ConcernCombination::Deepest) => " (the deepest that fits this zone)",
-                (true, ConcernCombination::Shallowest) => " (the shallowest that fits this zone)",
-            };
-            reasons.push(format!(
-                "Usual range for {}: {}{deepest}.",
-                driving.label.to_lowercase(),
-                driving.range
-            ));
-            overlap
-        }
-        None => {
-            reasons
-                .push("No chosen concern fits this zone's bounds, so the bounds themselves govern.".into());
-            bounds
-        }
-    };
+    let bounds = zone_bounds(zone, concerns, &mut reasons);
+    let mut target = concern_range(protocol, concerns, bounds, &mut reasons, &mut sources);
 
     let darker_first_session = intake.session_number == 1
         && protocol
@@ -329,6 +271,81 @@ fn plan_zone(
         restrictions,
         sources,
     })
+}
+
+/// The zone's bounds, extended when an extending concern is requested on it.
+fn zone_bounds(zone: &Zone, concerns: &[&Concern], reasons: &mut Vec<String>) -> DepthRange {
+    let mut bounds = zone.bounds;
+    if let Some(extended) = &zone.extended
+        && let Some(concern) = concerns.iter().find(|c| extended.concerns.contains(&c.id))
+    {
+        bounds.max = extended.max;
+        reasons.push(format!(
+            "Zone bounds: {bounds}, extended for {} (otherwise up to {} mm).",
+            concern.label.to_lowercase(),
+            zone.bounds.max
+        ));
+    } else {
+        reasons.push(format!("Zone bounds: {bounds}."));
+    }
+    bounds
+}
+
+/// The range the requested concerns give inside the bounds: the deepest (or, as the protocol
+/// says, the shallowest) concern that fits drives it; those that do not fit are named; with none
+/// fitting, the bounds themselves govern.
+fn concern_range(
+    protocol: &Protocol,
+    concerns: &[&Concern],
+    bounds: DepthRange,
+    reasons: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> DepthRange {
+    let mut target: Option<(DepthRange, &Concern)> = None;
+    for concern in concerns {
+        match fits(concern, bounds) {
+            Some(overlap) => {
+                let drives = target.is_none_or(|(_, driving)| match protocol.depth.concerns_combine {
+                    ConcernCombination::Deepest => concern.range.max > driving.range.max,
+                    ConcernCombination::Shallowest => concern.range.max < driving.range.max,
+                });
+                if drives {
+                    target = Some((overlap, concern));
+                }
+            }
+            None if concern.range.max <= bounds.min => reasons.push(format!(
+                "Usual range for {}: {}, shallower than this zone's bounds; it is treated at the zone's depth.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+            None => reasons.push(format!(
+                "Usual range for {}: {}, deeper than this zone allows; it is treated within the bounds.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+        }
+    }
+    match target {
+        Some((overlap, driving)) => {
+            merge_sources(sources, &driving.cited);
+            let which = match (concerns.len() > 1, protocol.depth.concerns_combine) {
+                (false, _) => "",
+                (true, ConcernCombination::Deepest) => " (the deepest that fits this zone)",
+                (true, ConcernCombination::Shallowest) => " (the shallowest that fits this zone)",
+            };
+            reasons.push(format!(
+                "Usual range for {}: {}{which}.",
+                driving.label.to_lowercase(),
+                driving.range
+            ));
+            overlap
+        }
+        None => {
+            reasons
+                .push("No chosen concern fits this zone's bounds, so the bounds themselves govern.".into());
+            bounds
+        }
+    }
 }
 
 /// Fitzpatrick IV-VI at a first session: the range stays in the lower half of the range the

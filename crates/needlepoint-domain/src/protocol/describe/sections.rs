@@ -18,7 +18,8 @@ fn option(id: &str, title: &str, value: String, meaning: &str, file: &str, cited
         .entry(id, title, cited)
 }
 
-/// The named options: the choices the engine's logic leaves to the medical director.
+/// The named options: the choices the engine's logic leaves to the medical director. Long but
+/// flat: one entry per option, read best as one list.
 pub(super) fn options(p: &Protocol) -> Section {
     let depth = &p.depth;
     let sets: Vec<String> = p

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::Vocabulary;
 use super::check::{At, Checker, Known};
-use super::document::{Document, Unread};
+use super::document::{Document, Entry, Unread};
 use crate::protocol::raw;
 use crate::protocol::{
     Advisory, Concern, DeviceClass, DeviceModel, ExtendedMax, IntervalDays, ProtocolFile, Source, Zone,
@@ -240,11 +240,24 @@ pub(super) fn load_devices(
             cited,
         });
     }
+    let models = load_models(check, file, model_entries, &classes, &mut seen, known, vocabulary);
+    Some((classes, models))
+}
+
+fn load_models(
+    check: &mut Checker,
+    file: &ProtocolFile<'_>,
+    model_entries: Vec<Entry<raw::RawDeviceModel>>,
+    classes: &[DeviceClass],
+    seen: &mut BTreeSet<String>,
+    known: &Known,
+    vocabulary: &Vocabulary,
+) -> Vec<DeviceModel> {
     let mut models = Vec::new();
     for entry in model_entries {
         let raw = entry.value;
         let at = At::new(file, entry.span, "model", &raw.id);
-        check.unique(&at, &mut seen, &raw.id);
+        check.unique(&at, seen, &raw.id);
         let range = check.range(&at, raw.min_mm, raw.max_mm);
         match classes.iter().find(|c| c.id == raw.class) {
             None => {
@@ -305,5 +318,5 @@ pub(super) fn load_devices(
             cited,
         });
     }
-    Some((classes, models))
+    models
 }

@@ -106,6 +106,22 @@ fn keeps_built_in_identity(
     });
 }
 
+/// protocol.toml: the name and version.
+fn read_manifest(check: &mut Checker, doc: Option<Document<'_>>) -> Option<(String, String)> {
+    let mut doc = doc?;
+    let name = doc.value::<String>(check, "name", "the protocol's name");
+    let version = doc.value::<String>(check, "version", "the protocol's version");
+    let file = doc.file;
+    doc.finish(check, &["name", "version"]);
+    let (name, version) = (name?.value, version?.value);
+    if name.trim().is_empty() || version.trim().is_empty() {
+        check.report_file(file.origin, "name and version must not be empty");
+    }
+    Some((name, version))
+}
+
+/// Reads every file in the protocol's order (later files refer to earlier ones) and assembles the
+/// protocol. Long but flat: one step per file, then the assembly.
 pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolProblem>> {
     let mut check = Checker::default();
     let mut docs = documents(&mut check, files).into_iter();
@@ -115,17 +131,7 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     let (questions, mut screening, procedure, planning, care) = (next(), next(), next(), next(), next());
 
     let manifest_file = manifest.as_ref().map(|d| d.file);
-    let manifest = manifest.and_then(|mut doc| {
-        let name = doc.value::<String>(&mut check, "name", "the protocol's name");
-        let version = doc.value::<String>(&mut check, "version", "the protocol's version");
-        let file = doc.file;
-        doc.finish(&mut check, &["name", "version"]);
-        let (name, version) = (name?.value, version?.value);
-        if name.trim().is_empty() || version.trim().is_empty() {
-            check.report_file(file.origin, "name and version must not be empty");
-        }
-        Some((name, version))
-    });
+    let manifest = read_manifest(&mut check, manifest);
     let sources = anatomy::load_sources(&mut check, sources);
     let known: Known = sources.as_ref().map(|s| s.iter().map(|s| s.id.clone()).collect());
     let zone_file = zones.as_ref().map(|d| d.file);

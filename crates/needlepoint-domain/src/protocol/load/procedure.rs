@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use super::Vocabulary;
 use super::check::{At, Checker, Known};
-use super::document::Document;
+use super::document::{Document, Entry};
 use crate::protocol::raw;
-use crate::protocol::{Anaesthetic, NumbingSettings, Step, StepKind};
+use crate::protocol::{Anaesthetic, NumbingSettings, ProtocolFile, Step, StepKind};
 
 pub(super) struct Procedure {
     pub steps: Vec<Step>,
@@ -28,28 +28,52 @@ pub(super) fn load_procedure(
     doc.finish(check, &["step", "anaesthetic", "numbing"]);
     let numbing = numbing.map(|entry| {
         let at = At::table(file, entry.span, "numbing");
-        let raw = entry.value;
-        check.known_ids(&at, "extra_zones", &raw.extra_zones, &vocabulary.zones, "zone");
-        for set in &raw.large_area_regions {
-            if set.is_empty() {
-                check.report(&at, "large_area_regions", "a set names at least one region");
-            }
-            check.known_ids(&at, "large_area_regions", set, &vocabulary.regions, "region");
-        }
-        NumbingSettings {
-            extra_zones: raw.extra_zones,
-            large_area_regions: raw.large_area_regions,
-            cited: check.cited(&at, &raw.sources, &raw.evidence, known),
-        }
+        numbing_settings(check, &at, entry.value, known, vocabulary)
     });
-
     let mut seen = BTreeSet::new();
+    let steps = load_steps(check, file, step_entries, &mut seen, known);
+    let anaesthetics = load_anaesthetics(check, file, anaesthetic_entries, &mut seen, known);
+    Some(Procedure {
+        steps,
+        anaesthetics,
+        numbing: numbing?,
+    })
+}
+
+fn numbing_settings(
+    check: &mut Checker,
+    at: &At<'_>,
+    raw: raw::RawNumbing,
+    known: &Known,
+    vocabulary: &Vocabulary,
+) -> NumbingSettings {
+    check.known_ids(at, "extra_zones", &raw.extra_zones, &vocabulary.zones, "zone");
+    for set in &raw.large_area_regions {
+        if set.is_empty() {
+            check.report(at, "large_area_regions", "a set names at least one region");
+        }
+        check.known_ids(at, "large_area_regions", set, &vocabulary.regions, "region");
+    }
+    NumbingSettings {
+        extra_zones: raw.extra_zones,
+        large_area_regions: raw.large_area_regions,
+        cited: check.cited(at, &raw.sources, &raw.evidence, known),
+    }
+}
+
+fn load_steps(
+    check: &mut Checker,
+    file: &ProtocolFile<'_>,
+    step_entries: Vec<Entry<raw::RawStep>>,
+    seen: &mut BTreeSet<String>,
+    known: &Known,
+) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut needling_steps = 0;
     for entry in step_entries {
         let raw = entry.value;
         let at = At::new(file, entry.span, "step", &raw.id);
-        check.unique(&at, &mut seen, &raw.id);
+        check.unique(&at, seen, &raw.id);
         let kinds = [
             ("fixed", StepKind::Fixed),
             ("numbing", StepKind::Numbing),
@@ -101,11 +125,21 @@ pub(super) fn load_procedure(
             format!("step: exactly one step must have kind = \"needling\" (found {needling_steps})"),
         );
     }
+    steps
+}
+
+fn load_anaesthetics(
+    check: &mut Checker,
+    file: &ProtocolFile<'_>,
+    entries: Vec<Entry<raw::RawAnaesthetic>>,
+    seen: &mut BTreeSet<String>,
+    known: &Known,
+) -> Vec<Anaesthetic> {
     let mut anaesthetics = Vec::new();
-    for entry in anaesthetic_entries {
+    for entry in entries {
         let raw = entry.value;
         let at = At::new(file, entry.span, "anaesthetic", &raw.id);
-        check.unique(&at, &mut seen, &raw.id);
+        check.unique(&at, seen, &raw.id);
         if raw.max_minutes < raw.min_minutes {
             check.report(
                 &at,
@@ -123,9 +157,5 @@ pub(super) fn load_procedure(
             cited,
         });
     }
-    Some(Procedure {
-        steps,
-        anaesthetics,
-        numbing: numbing?,
-    })
+    anaesthetics
 }

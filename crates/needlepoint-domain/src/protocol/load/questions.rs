@@ -86,25 +86,10 @@ pub(super) fn load_questions(
     })
 }
 
-fn question(
-    check: &mut Checker,
-    at: &At<'_>,
-    raw: raw::RawQuestion,
-    known: &Known,
-    vocabulary: &Vocabulary,
-) -> Option<Question> {
-    if !snake_case(&raw.id) {
-        check.report(
-            at,
-            "id",
-            "an intake field name: lowercase letters, digits and underscores, starting with a letter",
-        );
-    }
-    let kinds: Vec<(&str, AnswerKind)> = AnswerKind::ALL.iter().map(|k| (k.name(), *k)).collect();
-    let kind = check.one_of(at, "answer", &raw.answer, &kinds);
+fn read_choices(check: &mut Checker, at: &At<'_>, raw: Vec<raw::RawChoice>) -> Vec<AnswerChoice> {
     let mut choices = Vec::new();
     let mut seen = BTreeSet::new();
-    for choice in raw.choices {
+    for choice in raw {
         if !snake_case(&choice.id) || choice.id == UNANSWERED {
             check.report(
                 at,
@@ -123,6 +108,26 @@ fn question(
             label: choice.label,
         });
     }
+    choices
+}
+
+fn question(
+    check: &mut Checker,
+    at: &At<'_>,
+    raw: raw::RawQuestion,
+    known: &Known,
+    vocabulary: &Vocabulary,
+) -> Option<Question> {
+    if !snake_case(&raw.id) {
+        check.report(
+            at,
+            "id",
+            "an intake field name: lowercase letters, digits and underscores, starting with a letter",
+        );
+    }
+    let kinds: Vec<(&str, AnswerKind)> = AnswerKind::ALL.iter().map(|k| (k.name(), *k)).collect();
+    let kind = check.one_of(at, "answer", &raw.answer, &kinds);
+    let choices = read_choices(check, at, raw.choices);
     match kind {
         Some(AnswerKind::Choice) if choices.is_empty() => {
             check.report(at, "choices", "a choice question lists its choices")

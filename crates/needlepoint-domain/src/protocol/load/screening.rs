@@ -152,38 +152,7 @@ fn rule(
         "region",
     );
     if let (Some(effect), Some(trigger)) = (effect, &trigger) {
-        let dated = matches!(trigger, Trigger::HistoryDate { .. });
-        let recheck = raw.recheck_days.is_some();
-        if effect == Effect::Defer && dated == recheck {
-            check.report(
-                at,
-                "effect",
-                "`defer` needs one end: a `history_date` with its wait, or `recheck_days` (check the client again after that many days)",
-            );
-        }
-        if effect != Effect::Defer && (dated || recheck) {
-            check.report(
-                at,
-                "effect",
-                "a waiting period (`history_date`) or `recheck_days` goes with `defer` only",
-            );
-        }
-        if effect == Effect::ExcludeZone && !matches!(trigger, Trigger::Condition { .. }) {
-            check.report(
-                at,
-                "effect",
-                "`exclude_zone` needs a `condition` trigger: the condition says which zones",
-            );
-        }
-    }
-    if raw.lead_days.is_some_and(|days| days == 0 || days > 90) {
-        check.report(at, "lead_days", "must be between 1 and 90 days");
-    }
-    if raw.recheck_days.is_some_and(|days| days == 0 || days > 365) {
-        check.report(at, "recheck_days", "must be between 1 and 365 days");
-    }
-    if raw.lead_days.is_some() && effect == Some(Effect::Info) {
-        check.report(at, "lead_days", "an `info` rule cannot hold a session back");
+        check_timing(check, at, effect, trigger, &raw);
     }
     let cited = check.cited(at, &raw.sources, &raw.evidence, known);
     if raw.message.trim().is_empty() {
@@ -204,6 +173,42 @@ fn rule(
         message: raw.message,
         cited,
     })
+}
+
+/// Which effects go with which triggers, waits and re-checks, and the lead time's bounds.
+fn check_timing(check: &mut Checker, at: &At<'_>, effect: Effect, trigger: &Trigger, raw: &raw::RawRule) {
+    let dated = matches!(trigger, Trigger::HistoryDate { .. });
+    let recheck = raw.recheck_days.is_some();
+    if effect == Effect::Defer && dated == recheck {
+        check.report(
+            at,
+            "effect",
+            "`defer` needs one end: a `history_date` with its wait, or `recheck_days` (check the client again after that many days)",
+        );
+    }
+    if effect != Effect::Defer && (dated || recheck) {
+        check.report(
+            at,
+            "effect",
+            "a waiting period (`history_date`) or `recheck_days` goes with `defer` only",
+        );
+    }
+    if effect == Effect::ExcludeZone && !matches!(trigger, Trigger::Condition { .. }) {
+        check.report(
+            at,
+            "effect",
+            "`exclude_zone` needs a `condition` trigger: the condition says which zones",
+        );
+    }
+    if raw.lead_days.is_some_and(|days| days == 0 || days > 90) {
+        check.report(at, "lead_days", "must be between 1 and 90 days");
+    }
+    if raw.recheck_days.is_some_and(|days| days == 0 || days > 365) {
+        check.report(at, "recheck_days", "must be between 1 and 365 days");
+    }
+    if raw.lead_days.is_some() && effect == Effect::Info {
+        check.report(at, "lead_days", "an `info` rule cannot hold a session back");
+    }
 }
 
 /// Whether `choice` is the rule's only trigger.
