@@ -309,7 +309,7 @@ fn zone_lower_half_max(p: &Protocol, zone_plan: &needlepoint_domain::plan::ZoneP
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Reference §1.8 rule 2 (line 156): "for Fitzpatrick IV–VI default to the lower half of the
     /// zone range on the first session"; §2.3 (line 239) repeats it. No first-session depth for
@@ -413,7 +413,7 @@ fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// The plan contract (shared/contracts/intake-and-plan.md, lines 77-78): only `proceed` and
     /// `proceed_with_precautions` let a session be booked, so neither may come without a zone to
