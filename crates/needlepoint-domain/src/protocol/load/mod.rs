@@ -132,6 +132,10 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
 
     let manifest_file = manifest.as_ref().map(|d| d.file);
     let manifest = read_manifest(&mut check, manifest);
+    let digest = super::digest::of_files(files);
+    if let (Some(file), Some((name, version))) = (manifest_file, &manifest) {
+        keeps_built_in_identity(&mut check, file, name, version, &digest);
+    }
     let sources = anatomy::load_sources(&mut check, sources);
     let known: Known = sources.as_ref().map(|s| s.iter().map(|s| s.id.clone()).collect());
     let zone_file = zones.as_ref().map(|d| d.file);
@@ -182,10 +186,6 @@ pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolP
     else {
         return Err(check.problems);
     };
-    let digest = super::digest::of_files(files);
-    if let Some(file) = manifest_file {
-        keeps_built_in_identity(&mut check, file, &name, &version, &digest);
-    }
     if !check.problems.is_empty() {
         return Err(check.problems);
     }
