@@ -337,3 +337,47 @@ fn the_protocol_shows_itself_and_a_clinics_folder_compares_with_the_built_in_one
     assert_eq!(diff["changes"][0]["section"], "zones");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 11: a clinic adds a question and a screening rule that uses it in its protocol folder,
+/// and the command line reads intakes answering it and screens them, with no change to the code.
+/// (Reference §2.2, line 209: "Waxing in area | DEFER | 1 week".)
+#[test]
+fn a_clinics_folder_adds_a_question_and_a_rule_with_no_code() {
+    let dir = std::env::temp_dir().join(format!("needlepoint-protocol-question-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let built_in = |name: &str| std::fs::read_to_string(repo().join("protocol").join(name)).expect("read");
+    let question = "\n[[question]]\nid = \"waxing_last\"\nanswer = \"date\"\nlabel = \"Last waxing on the area\"\nwording = \"When did you last have the area waxed?\"\nblank_means = \"never\"\nsources = [\"S76\"]\nevidence = [\"K\"]\n";
+    let rule = "\n[[rule]]\nid = \"waxing_recent\"\neffect = \"defer\"\nwhen = { history_date = \"waxing_last\", wait_days = 7 }\nmessage = \"Waxing on the area in the last week: wait a week.\"\nsources = [\"S76\"]\nevidence = [\"K\"]\n";
+    std::fs::write(dir.join("questions.toml"), built_in("questions.toml") + question).expect("write");
+    std::fs::write(dir.join("screening.toml"), built_in("screening.toml") + rule).expect("write");
+    std::fs::write(
+        dir.join("protocol.toml"),
+        "name = \"Rose Clinic protocol\"\nversion = \"5\"\n",
+    )
+    .expect("write");
+    let intake = write_temp(
+        "waxed.json",
+        r#"{ "date": "2026-12-01", "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
+             "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
+             "areas": ["forehead"], "concerns": ["fine_lines"],
+             "history": { "waxing_last": "2026-11-28" } }"#,
+    );
+    let dir_arg = dir.to_str().expect("utf-8");
+    let intake_arg = intake.to_str().expect("utf-8");
+    let out = needlepoint(&["plan", "--format", "json", "--protocol", dir_arg, intake_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(plan["screening"]["decision"], "defer");
+    assert_eq!(plan["screening"]["defer_until"], "2026-12-05");
+    assert_eq!(plan["screening"]["findings"][0]["rule"], "waxing_recent");
+    // The built-in protocol does not know the question: refused, naming the field.
+    let out = needlepoint(&["plan", intake_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("history.waxing_last: unknown field"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
