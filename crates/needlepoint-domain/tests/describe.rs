@@ -5,16 +5,8 @@
 
 mod common;
 
+use common::embedded_text as embedded;
 use needlepoint_domain::protocol::describe::{ChangeKind, describe, diff};
-use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
-
-fn embedded(name: &str) -> &'static str {
-    EMBEDDED
-        .iter()
-        .find(|f| f.name == name)
-        .map(|f| f.text)
-        .unwrap_or("")
-}
 
 #[test]
 fn the_description_covers_every_entry_with_its_sources_and_evidence() {
@@ -104,22 +96,11 @@ fn a_clinics_protocol_is_compared_with_the_default_entry_by_entry() {
         "[[rule]]\nid = \"age_over_80\"\neffect = \"refer\"\nwhen = { fitzpatrick_at_least = 6 }\nmessage = \"x\"\nsources = [\"S18\"]\nevidence = [\"D\"]\n"
     );
     let manifest = "name = \"Rose Clinic protocol\"\nversion = \"3\"\n".to_string();
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "zones.toml" => ProtocolFile { text: &zones, ..*f },
-            "screening.toml" => ProtocolFile {
-                text: &screening,
-                ..*f
-            },
-            "protocol.toml" => ProtocolFile {
-                text: &manifest,
-                ..*f
-            },
-            _ => *f,
-        })
-        .collect();
-    let clinic = Protocol::from_files(&files).unwrap();
+    let clinic = common::clinic_protocol(&[
+        ("zones.toml", zones),
+        ("screening.toml", screening),
+        ("protocol.toml", manifest),
+    ]);
     let built_in = common::protocol();
     let d = diff(&describe(&built_in), &describe(&clinic));
     assert_eq!(d.from.version, built_in.version);

@@ -412,35 +412,14 @@ fn darker_skin_first_session_stays_in_the_lower_half_of_the_zone_range() {
 fn which_range_the_darker_skin_rule_halves_is_a_protocol_option() {
     let p = common::protocol();
     assert_eq!(p.depth.first_session_lower_half_of.name(), "zone");
-    let planning = needlepoint_domain::protocol::EMBEDDED
-        .iter()
-        .find(|f| f.name == "planning.toml")
-        .map(|f| {
-            f.text.replacen(
-                "first_session_lower_half_of = \"zone\"",
-                "first_session_lower_half_of = \"concern_range\"",
-                1,
-            )
-        })
-        .unwrap();
-    let manifest = needlepoint_domain::protocol::EMBEDDED[0]
-        .text
-        .replace("version = \"", "version = \"halving-");
-    let files: Vec<needlepoint_domain::protocol::ProtocolFile> = needlepoint_domain::protocol::EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "planning.toml" => needlepoint_domain::protocol::ProtocolFile {
-                text: &planning,
-                ..*f
-            },
-            "protocol.toml" => needlepoint_domain::protocol::ProtocolFile {
-                text: &manifest,
-                ..*f
-            },
-            _ => *f,
-        })
-        .collect();
-    let clinic = needlepoint_domain::protocol::Protocol::from_files(&files).unwrap();
+    let clinic = common::clinic_protocol(&[(
+        "planning.toml",
+        common::embedded_text("planning.toml").replacen(
+            "first_session_lower_half_of = \"zone\"",
+            "first_session_lower_half_of = \"concern_range\"",
+            1,
+        ),
+    )]);
     let intake = common::intake(json!({
         "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "areas": ["forehead"]
     }));
@@ -516,42 +495,21 @@ fn anti_inflammatory_advice_after_treatment_is_flagged_as_the_clinicians_choice(
 /// and no rule for combining them, so the director chooses.
 #[test]
 fn how_concerns_combine_in_a_zone_is_a_protocol_option() {
-    use needlepoint_domain::protocol::{ConcernCombination, EMBEDDED, Protocol, ProtocolFile};
+    use needlepoint_domain::protocol::ConcernCombination;
     let built_in = common::protocol();
     assert_eq!(built_in.depth.concerns_combine, ConcernCombination::Deepest);
     let both = json!({ "areas": ["cheeks"], "concerns": ["fine_lines", "acne_scars"] });
     let deepest = needlepoint_domain::engine::plan(&built_in, &common::intake(both.clone()));
     assert_eq!(mm(zone(&deepest, "cheeks")), s("1.0", "2.0", "1.5"));
 
-    let planning = EMBEDDED
-        .iter()
-        .find(|f| f.name == "planning.toml")
-        .map(|f| {
-            f.text.replacen(
-                "concerns_combine = \"deepest\"",
-                "concerns_combine = \"shallowest\"",
-                1,
-            )
-        })
-        .unwrap();
-    let manifest = EMBEDDED[0]
-        .text
-        .replace("version = \"", "version = \"shallowest-");
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "planning.toml" => ProtocolFile {
-                text: &planning,
-                ..*f
-            },
-            "protocol.toml" => ProtocolFile {
-                text: &manifest,
-                ..*f
-            },
-            _ => *f,
-        })
-        .collect();
-    let clinic = Protocol::from_files(&files).unwrap();
+    let clinic = common::clinic_protocol(&[(
+        "planning.toml",
+        common::embedded_text("planning.toml").replacen(
+            "concerns_combine = \"deepest\"",
+            "concerns_combine = \"shallowest\"",
+            1,
+        ),
+    )]);
     let shallowest = needlepoint_domain::engine::plan(&clinic, &common::intake(both));
     assert_eq!(mm(zone(&shallowest, "cheeks")), s("0.5", "1.5", "1.0"));
     assert!(

@@ -10,32 +10,10 @@ use needlepoint_domain::checkin::ChangesSinceLastVisit;
 use needlepoint_domain::engine;
 use needlepoint_domain::intake::{Answer, HistoryDate, HistoryFlag, parse};
 use needlepoint_domain::plan::Decision;
-use needlepoint_domain::protocol::{AnswerKind, EMBEDDED, Effect, Protocol, ProtocolFile};
+use needlepoint_domain::protocol::{AnswerKind, Effect};
 use serde_json::json;
 
-fn embedded(name: &str) -> &'static str {
-    EMBEDDED
-        .iter()
-        .find(|f| f.name == name)
-        .map(|f| f.text)
-        .unwrap_or("")
-}
-
-/// The built-in protocol with some files' text replaced, as a clinic's folder would.
-fn clinic(replaced: &[(&'static str, String)]) -> Result<Protocol, Vec<String>> {
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match replaced.iter().find(|(name, _)| *name == f.name) {
-            Some((name, text)) => ProtocolFile {
-                name,
-                origin: name,
-                text,
-            },
-            None => *f,
-        })
-        .collect();
-    Protocol::from_files(&files).map_err(|problems| problems.iter().map(ToString::to_string).collect())
-}
+use common::{embedded_text as embedded, files_with as clinic};
 
 #[test]
 fn the_protocol_lists_every_contract_question_with_its_label_wording_and_kind() {

@@ -8,34 +8,26 @@ mod common;
 use jiff::civil::date;
 use needlepoint_domain::engine;
 use needlepoint_domain::plan::Decision;
-use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
+use needlepoint_domain::protocol::Protocol;
 use needlepoint_domain::rescreen::{PlanChange, compare};
 use serde_json::json;
 
 /// A clinic's new protocol version: isotretinoin waits 12 months, the forehead stops at 0.7 mm.
 fn new_version() -> Protocol {
-    let screening = EMBEDDED[6]
-        .text
-        .replacen("wait_months = 6", "wait_months = 12", 1);
-    let zones = EMBEDDED[2].text.replacen("max_mm = 0.75", "max_mm = 0.7", 1);
-    let manifest = "name = \"Rose Clinic protocol\"\nversion = \"4\"\n";
-    assert_eq!(
-        (EMBEDDED[6].name, EMBEDDED[2].name),
-        ("screening.toml", "zones.toml")
-    );
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "screening.toml" => ProtocolFile {
-                text: &screening,
-                ..*f
-            },
-            "zones.toml" => ProtocolFile { text: &zones, ..*f },
-            "protocol.toml" => ProtocolFile { text: manifest, ..*f },
-            _ => *f,
-        })
-        .collect();
-    Protocol::from_files(&files).unwrap()
+    common::clinic_protocol(&[
+        (
+            "screening.toml",
+            common::embedded_text("screening.toml").replacen("wait_months = 6", "wait_months = 12", 1),
+        ),
+        (
+            "zones.toml",
+            common::embedded_text("zones.toml").replacen("max_mm = 0.75", "max_mm = 0.7", 1),
+        ),
+        (
+            "protocol.toml",
+            "name = \"Rose Clinic protocol\"\nversion = \"4\"\n".into(),
+        ),
+    ])
 }
 
 #[test]

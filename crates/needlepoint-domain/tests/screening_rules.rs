@@ -347,7 +347,6 @@ fn active_acne_in_the_treated_area_excludes_the_zone_at_any_severity() {
 /// `active_acne_skin_of_colour_exception`, off by default); the plan then says so.
 #[test]
 fn the_skin_of_colour_acne_exception_applies_only_when_the_clinic_turns_it_on() {
-    use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
     let mild_acne = |fitzpatrick: u8, severity: &str| {
         common::intake(json!({
             "client": { "birth_date": "1985-06-15", "fitzpatrick": fitzpatrick },
@@ -364,35 +363,14 @@ fn the_skin_of_colour_acne_exception_applies_only_when_the_clinic_turns_it_on() 
     let off = needlepoint_domain::engine::plan(&built_in, &mild_acne(5, "mild"));
     assert_eq!(off.screening.excluded_zones, vec!["cheeks".to_string()]);
 
-    let screening = EMBEDDED
-        .iter()
-        .find(|f| f.name == "screening.toml")
-        .map(|f| {
-            f.text.replacen(
-                "id = \"active_acne_skin_of_colour_exception\"\nenabled = false",
-                "id = \"active_acne_skin_of_colour_exception\"\nenabled = true",
-                1,
-            )
-        })
-        .unwrap();
-    let manifest = EMBEDDED[0]
-        .text
-        .replace("version = \"", "version = \"acne-exception-");
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "screening.toml" => ProtocolFile {
-                text: &screening,
-                ..*f
-            },
-            "protocol.toml" => ProtocolFile {
-                text: &manifest,
-                ..*f
-            },
-            _ => *f,
-        })
-        .collect();
-    let clinic = Protocol::from_files(&files).unwrap();
+    let clinic = common::clinic_protocol(&[(
+        "screening.toml",
+        common::embedded_text("screening.toml").replacen(
+            "id = \"active_acne_skin_of_colour_exception\"\nenabled = false",
+            "id = \"active_acne_skin_of_colour_exception\"\nenabled = true",
+            1,
+        ),
+    )]);
     let on = needlepoint_domain::engine::plan(&clinic, &mild_acne(5, "mild"));
     assert!(
         on.screening.excluded_zones.is_empty(),
@@ -567,36 +545,14 @@ fn every_finding_names_its_rule_and_cites_sources() {
 /// the antiviral's lead time still holds: a same-day booking is refused, the next day is not.
 #[test]
 fn a_lead_time_refuses_a_same_day_booking_whatever_the_decision() {
-    use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
-    let screening = EMBEDDED
-        .iter()
-        .find(|f| f.name == "screening.toml")
-        .map(|f| {
-            f.text.replacen(
-                "id = \"hsv_prophylaxis\"\neffect = \"refer\"",
-                "id = \"hsv_prophylaxis\"\neffect = \"precaution\"",
-                1,
-            )
-        })
-        .unwrap();
-    let manifest = EMBEDDED[0]
-        .text
-        .replace("version = \"", "version = \"standing-antiviral-");
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match f.name {
-            "screening.toml" => ProtocolFile {
-                text: &screening,
-                ..*f
-            },
-            "protocol.toml" => ProtocolFile {
-                text: &manifest,
-                ..*f
-            },
-            _ => *f,
-        })
-        .collect();
-    let clinic = Protocol::from_files(&files).unwrap();
+    let clinic = common::clinic_protocol(&[(
+        "screening.toml",
+        common::embedded_text("screening.toml").replacen(
+            "id = \"hsv_prophylaxis\"\neffect = \"refer\"",
+            "id = \"hsv_prophylaxis\"\neffect = \"precaution\"",
+            1,
+        ),
+    )]);
     let intake = common::intake(json!({ "history": { "hsv_history": true } }));
     let p = needlepoint_domain::engine::plan(&clinic, &intake);
     assert_eq!(p.screening.decision, Decision::ProceedWithPrecautions);

@@ -6,31 +6,9 @@
 mod common;
 
 use needlepoint_domain::plan::{Plan, ProtocolStamp};
-use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile};
 use serde_json::json;
 
-fn embedded(name: &str) -> &'static str {
-    EMBEDDED
-        .iter()
-        .find(|f| f.name == name)
-        .map(|f| f.text)
-        .unwrap_or("")
-}
-
-fn with(replaced: &[(&'static str, String)]) -> Result<Protocol, Vec<String>> {
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match replaced.iter().find(|(name, _)| *name == f.name) {
-            Some((name, text)) => ProtocolFile {
-                name,
-                origin: name,
-                text,
-            },
-            None => *f,
-        })
-        .collect();
-    Protocol::from_files(&files).map_err(|problems| problems.iter().map(ToString::to_string).collect())
-}
+use common::{embedded_text as embedded, files_with as with};
 
 #[test]
 fn every_plan_is_stamped_with_the_protocols_name_version_and_content_digest() {

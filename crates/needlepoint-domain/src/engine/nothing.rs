@@ -4,7 +4,7 @@
 
 use crate::depth::DepthRange;
 use crate::engine::depth::Depths;
-use crate::evidence::Evidence;
+use crate::evidence::Cited;
 use crate::intake::{DeviceChoice, Intake};
 use crate::plan::Finding;
 use crate::protocol::{Effect, Protocol};
@@ -59,22 +59,12 @@ pub fn finding(
     }
     let device = device_label(protocol, intake);
     let mut parts = Vec::new();
-    let mut sources: Vec<String> = Vec::new();
-    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut cited = Cited::default();
     for (zone_id, needed) in &depths.needs {
         let Some(zone) = protocol.zone(zone_id) else {
             continue;
         };
-        for source in &zone.cited.sources {
-            if !sources.contains(source) {
-                sources.push(source.clone());
-            }
-        }
-        for tag in &zone.cited.evidence {
-            if !evidence.contains(tag) {
-                evidence.push(*tag);
-            }
-        }
+        cited.absorb(&zone.cited);
         match needed {
             Some(range) => parts.push(format!(
                 "{}: the {device} cannot reach the {range} it needs here; choose a device that does ({}).",
@@ -111,8 +101,8 @@ pub fn finding(
             "Nothing can be planned on this intake, so no session can be booked on it. {}",
             parts.join(" ")
         ),
-        sources,
-        evidence,
+        sources: cited.sources,
+        evidence: cited.evidence,
         until: None,
         recheck_on: None,
     })

@@ -291,7 +291,7 @@ pub(super) fn conditions(p: &Protocol) -> Section {
                 .collect();
             let mut cited = Cited::default();
             for rule in p.rules.iter().filter(|r| used_by.contains(&r.id.as_str())) {
-                merge(&mut cited, &rule.cited);
+                cited.absorb(&rule.cited);
             }
             Facts::new()
                 .add("settles with time", yes_no(!c.lasting))
@@ -305,19 +305,6 @@ pub(super) fn conditions(p: &Protocol) -> Section {
         "Skin conditions an intake reports zone by zone; the rules say what each one does.",
         entries,
     )
-}
-
-pub(super) fn merge(into: &mut Cited, from: &Cited) {
-    for source in &from.sources {
-        if !into.sources.contains(source) {
-            into.sources.push(source.clone());
-        }
-    }
-    for tag in &from.evidence {
-        if !into.evidence.contains(tag) {
-            into.evidence.push(*tag);
-        }
-    }
 }
 
 pub(super) fn procedure(p: &Protocol) -> Section {
