@@ -58,35 +58,6 @@ fn load_protocol() -> Protocol {
 
 const CLIENTS: usize = 100_000;
 
-const ZONES: [&str; 14] = [
-    "forehead",
-    "glabella",
-    "temples",
-    "periorbital",
-    "nose",
-    "cheeks",
-    "perioral",
-    "chin",
-    "jawline",
-    "neck",
-    "decolletage",
-    "scalp",
-    "hands",
-    "body",
-];
-const CONCERNS: [&str; 11] = [
-    "acne_scars",
-    "fine_lines",
-    "hyperpigmentation",
-    "melasma",
-    "sun_damage",
-    "enlarged_pores",
-    "texture_tone",
-    "laxity",
-    "product_absorption",
-    "striae",
-    "hair_loss",
-];
 const DATES: [&str; 8] = [
     "isotretinoin_last_dose",
     "topical_retinoid_last_use",
@@ -140,9 +111,9 @@ impl Dice {
 }
 
 /// One client's stored intake: a spread of zones, concerns, devices, skin types, histories and
-/// conditions like a clinic's.
-fn varied_intake(dice: &mut Dice) -> Value {
-    let areas = dice.pick(&ZONES, 6);
+/// conditions like a clinic's (zones and concerns are the protocol's).
+fn varied_intake(dice: &mut Dice, zones: &[&str], concerns: &[&str]) -> Value {
+    let areas = dice.pick(zones, 6);
     let mut history = serde_json::Map::new();
     for _ in 0..dice.below(3) {
         let field = DATES[dice.below(DATES.len())];
@@ -173,7 +144,7 @@ fn varied_intake(dice: &mut Dice) -> Value {
         "client": { "birth_date": "1984-05-17", "fitzpatrick": 1 + dice.below(6) },
         "device": device,
         "areas": areas,
-        "concerns": dice.pick(&CONCERNS, 3),
+        "concerns": dice.pick(concerns, 3),
         "session_number": 1 + dice.below(3),
         "history": history,
         "conditions": conditions,
@@ -222,9 +193,11 @@ fn rescreen_100k_clients(bencher: divan::Bencher) {
     let old = Protocol::embedded().expect("loads");
     let new = next_version();
     let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
+    let zones: Vec<&str> = old.zones.iter().map(|z| z.id.as_str()).collect();
+    let concerns: Vec<&str> = old.concerns.iter().map(|c| c.id.as_str()).collect();
     let clinic: Vec<(Value, Plan)> = (0..CLIENTS)
         .map(|_| {
-            let intake = varied_intake(&mut dice);
+            let intake = varied_intake(&mut dice, &zones, &concerns);
             let read = parse::from_value(&intake, &old).expect("a valid intake");
             let plan = engine::plan(&old, &read);
             (intake, plan)

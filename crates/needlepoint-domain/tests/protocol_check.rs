@@ -2,6 +2,8 @@
 //! protocol never loads.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
+mod common;
+
 use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile, ProtocolProblem};
 
 /// A clinic's manifest: an edited protocol must not keep the built-in's name and version.
@@ -275,25 +277,13 @@ fn every_problem_of_every_file_is_reported_in_one_run() {
         .replacen("sessions = 3", "sessions = 3\nsesions = 3", 1)
         .replacen("sessions = 4", "sessions = 4\nsesions = 4", 1);
     let planning = embedded("planning.toml").replacen("step_mm = 0.05", "step_mm = 0.0", 1);
-    let replaced = [
-        ("zones.toml", zones.as_str()),
-        ("care.toml", care.as_str()),
-        ("concerns.toml", concerns.as_str()),
-        ("planning.toml", planning.as_str()),
-    ];
-    let files: Vec<ProtocolFile> = EMBEDDED
-        .iter()
-        .map(|f| match replaced.iter().find(|(name, _)| *name == f.name) {
-            Some((name, text)) => ProtocolFile {
-                name,
-                origin: name,
-                text,
-            },
-            None => *f,
-        })
-        .collect();
-    let problems = Protocol::from_files(&files).unwrap_err();
-    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let lines = common::files_with(&[
+        ("zones.toml", zones.clone()),
+        ("care.toml", care.clone()),
+        ("concerns.toml", concerns.clone()),
+        ("planning.toml", planning.clone()),
+    ])
+    .unwrap_err();
     let has = |file: &str, line: usize, text: &str| {
         lines
             .iter()
