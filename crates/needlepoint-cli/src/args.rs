@@ -186,6 +186,23 @@ pub enum ProtocolCommand {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Print the whole protocol for its medical director: every option, zone, concern, device,
+    /// question, rule, wait, step and care item with its sources and evidence tags.
+    Show {
+        /// `text` to read or print, `json` for other programs.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// A clinic's protocol folder; the built-in protocol when left out.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Compare a clinic's protocol folder with the built-in protocol, entry by entry.
+    Diff {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

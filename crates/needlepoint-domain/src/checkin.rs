@@ -31,6 +31,16 @@ pub struct ChangesSinceLastVisit {
 }
 
 impl ChangesSinceLastVisit {
+    /// The answers' field names, as `questions.toml`'s `[[checkin]]` entries name them.
+    pub const FIELDS: [&str; 6] = [
+        "new_medication",
+        "new_condition",
+        "pregnancy",
+        "sun_or_tanning",
+        "other_procedure",
+        "active_lesion",
+    ];
+
     pub fn any(&self) -> bool {
         self.new_medication
             || self.new_condition
@@ -45,7 +55,8 @@ impl ChangesSinceLastVisit {
 pub struct GateInput {
     pub session_date: Date,
     pub treatment_consent_valid: bool,
-    /// The latest screening: its decision and, for a deferral, the date it lifts.
+    /// The latest screening: its decision and the earliest date it allows a session
+    /// (`defer_until`: a waiting period or a lead time, whatever the decision).
     pub decision: Decision,
     pub defer_until: Option<Date>,
     /// `None`: the questions were not answered.
@@ -81,7 +92,17 @@ pub fn check(input: &GateInput) -> GateResult {
         );
     }
     match input.decision {
-        Decision::Proceed | Decision::ProceedWithPrecautions => {}
+        Decision::Proceed | Decision::ProceedWithPrecautions => match input.defer_until {
+            // A lead time or a wait under a decision that allows treatment: not before its date.
+            Some(until) if until > input.session_date => block(
+                "deferred",
+                format!(
+                    "The latest screening allows no session before {until} (a waiting period or a lead time such as an antiviral's); the session is on {}.",
+                    input.session_date
+                ),
+            ),
+            _ => {}
+        },
         Decision::Defer => match input.defer_until {
             Some(until) if until <= input.session_date => {}
             Some(until) => block(

@@ -7,7 +7,7 @@ use needlepoint_domain::intake::{DeviceChoice, Intake};
 use needlepoint_domain::plan::{AfterCare, Decision, Finding, Plan};
 use needlepoint_domain::protocol::{Effect, Protocol};
 
-const WIDTH: usize = 96;
+pub(crate) const WIDTH: usize = 96;
 
 fn concern_label(protocol: &Protocol, id: &str) -> String {
     protocol
@@ -59,7 +59,7 @@ fn effect_tag(effect: Effect) -> &'static str {
 
 /// Wraps `text` to the page width. The first line starts at column `first_column`; the lines
 /// after it are indented by `indent`.
-fn wrap(text: &str, indent: usize, first_column: usize) -> String {
+pub(crate) fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     let mut out = String::new();
     let mut column = first_column;
     for (i, word) in text.split_whitespace().enumerate() {
@@ -78,14 +78,14 @@ fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str) {
+pub(crate) fn section(out: &mut String, title: &str) {
     let _ = write!(out, "\n{title}\n{}\n", "-".repeat(title.chars().count()));
 }
 
 pub fn render(protocol: &Protocol, intake: &Intake, plan: &Plan) -> String {
     let mut out = String::new();
     let title = "NEEDLEPOINT TREATMENT PLAN";
-    let stamp = format!("{} {}", plan.protocol.name, plan.protocol.version);
+    let stamp = plan.protocol.to_string();
     let _ = writeln!(
         out,
         "{title}{}{stamp}",
@@ -274,7 +274,8 @@ fn render_series(out: &mut String, protocol: &Protocol, plan: &Plan) {
     }
 }
 
-/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself.
+/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself; an item the sources leave to
+/// the clinician says so, with the conflict, for the practitioner.
 fn dated_rows(out: &mut String, items: &[AfterCare]) {
     for item in items {
         let _ = writeln!(
@@ -284,6 +285,14 @@ fn dated_rows(out: &mut String, items: &[AfterCare]) {
             item.until,
             wrap(&item.text, 26, 26)
         );
+        if let Some(note) = &item.clinician_choice {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                " ".repeat(26),
+                wrap(&format!("Clinician's choice: {note}"), 26, 26)
+            );
+        }
     }
 }
 
