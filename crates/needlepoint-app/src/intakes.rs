@@ -72,7 +72,7 @@ pub async fn create(
                 client_id: client_id.clone(),
                 intake: intake.to_json(),
                 plan: plan.clone(),
-                protocol_version: format!("{} {}", ctx.protocol.name, ctx.protocol.version),
+                protocol_version: ctx.protocol.stamp().to_string(),
                 created_by: by.id.clone(),
                 created_at: ctx.now(),
             },
@@ -87,6 +87,8 @@ pub struct IntakeView {
     pub record: IntakeRecord,
     pub overrides: Vec<DepthOverride>,
     pub treatment_consent_valid: bool,
+    /// The clinic's time zone, for showing when the intake was recorded.
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 impl IntakeView {
@@ -114,6 +116,7 @@ pub async fn read(ctx: &Context, actor: &Actor, id: &IntakeId) -> AppResult<Inta
         record,
         overrides,
         treatment_consent_valid,
+        time_zone: ctx.time_zone().await?,
     })
 }
 

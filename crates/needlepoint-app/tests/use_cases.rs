@@ -13,7 +13,7 @@ use needlepoint_app::resources::{self, DeviceInput, LicenceInput, RoomInput};
 use needlepoint_app::settings::{self, ClinicInput};
 use needlepoint_app::{Actor, AppError, ClinicConfig, Context, ManualClock, intakes};
 use needlepoint_domain::protocol::Protocol;
-use needlepoint_store::{AuditFilter, ConsentKind, Role, User};
+use needlepoint_store::{AuditFilter, Client, ConsentKind, DeviceId, Role, RoomId, User};
 use needlepoint_store_conformance::{TestStore, fresh_from_env};
 use serde_json::json;
 
@@ -117,10 +117,9 @@ async fn every_actor_is_held_to_the_role_table_and_refusals_are_audited() {
     assert_eq!(jobs.len(), 3, "a job's actions say so: {jobs:?}");
 }
 
-#[tokio::test]
-async fn a_booking_keeps_the_clinic_wall_clock_and_the_instant_across_a_clock_change() {
-    let c = clinic().await;
-    let owner_user = c.owner.staff().unwrap().clone();
+/// A room, a pen and a licensed practitioner, and Ana with treatment consent and an intake on
+/// the cheeks (with `history` and `conditions` as given), taken on `day`.
+async fn bookable(c: &Clinic, day: &str, extra: serde_json::Value) -> (RoomId, DeviceId, Client) {
     resources::set_licence(
         &c.ctx,
         &c.owner,
@@ -151,11 +150,14 @@ async fn a_booking_keeps_the_clinic_wall_clock_and_the_instant_across_a_clock_ch
     };
     let device = resources::create_device(&c.ctx, &c.owner, &device).await.unwrap();
     let client = clients::create(&c.ctx, &c.desk, &ana()).await.unwrap();
-    let intake = json!({
-        "date": "2026-03-28", "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
+    let mut intake = json!({
+        "date": day, "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
         "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
         "areas": ["cheeks"], "concerns": ["fine_lines"]
     });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        intake[key] = value.clone();
+    }
     intakes::create(&c.ctx, &c.practitioner, &client.id, &intake)
         .await
         .unwrap();
@@ -171,14 +173,30 @@ async fn a_booking_keeps_the_clinic_wall_clock_and_the_instant_across_a_clock_ch
     consents::sign(&c.ctx, &c.practitioner, &client.id, &consent)
         .await
         .unwrap();
-    let book = |starts_at: &str| BookingInput {
+    (room.id, device.id, client)
+}
+
+fn booking_of(
+    c: &Clinic,
+    (room, device, client): &(RoomId, DeviceId, Client),
+    starts_at: &str,
+) -> BookingInput {
+    BookingInput {
         client_id: Some(client.id.to_string()),
         practitioner_id: Some(c.practitioner.staff().unwrap().id.to_string()),
-        room_id: Some(room.id.to_string()),
-        device_id: Some(device.id.to_string()),
+        room_id: Some(room.to_string()),
+        device_id: Some(device.to_string()),
         starts_at: Some(starts_at.into()),
         ..BookingInput::default()
-    };
+    }
+}
+
+#[tokio::test]
+async fn a_booking_keeps_the_clinic_wall_clock_and_the_instant_across_a_clock_change() {
+    let c = clinic().await;
+    let owner_user = c.owner.staff().unwrap().clone();
+    let parties = bookable(&c, "2026-03-28", json!({})).await;
+    let book = |starts_at: &str| booking_of(&c, &parties, starts_at);
     // Monday 30 March, after the clocks went forward: 10:00 in London is 09:00 UTC.
     let booked = booking::book(&c.ctx, &c.desk, &book("2026-03-30T10:00"))
         .await
@@ -241,4 +259,23 @@ async fn sessions_expire_by_the_clinic_clock_not_by_sleeping() {
     c.clock.advance(jiff::SignedDuration::from_mins(31));
     let expired = sessions::resolve(&c.ctx, &signed_in.token).await;
     assert!(matches!(expired, Err(AppError::Unauthenticated)), "{expired:?}");
+}
+
+/// Sunburn on the area defers with a re-check and no date (issue 11, correction 4): the plan
+/// must refuse a booking on any day until the client is screened again, naming why.
+#[tokio::test]
+async fn a_deferral_to_re_check_refuses_every_booking_until_a_new_screening() {
+    let c = clinic().await;
+    let conditions = json!({ "conditions": [{ "condition": "sunburn", "zones": ["cheeks"] }] });
+    let parties = bookable(&c, "2026-03-28", conditions).await;
+    for day in ["2026-03-30T10:00", "2026-06-01T10:00"] {
+        let refused = booking::book(&c.ctx, &c.desk, &booking_of(&c, &parties, day)).await;
+        let Err(AppError::Invalid { fields, .. }) = &refused else {
+            panic!("{day}: {:?}", refused.map(|b| b.appointment))
+        };
+        assert!(
+            fields["intake_id"].contains("Screen the client again"),
+            "{day}: {fields:?}"
+        );
+    }
 }

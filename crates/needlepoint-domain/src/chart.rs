@@ -207,6 +207,10 @@ fn blank(text: &Option<String>) -> bool {
 
 /// Every check of a chart, in the chart's own order (long but flat: one check after another reads
 /// best as the form reads).
+#[allow(
+    clippy::too_many_lines,
+    reason = "flat: one check after another, in the order the form reads"
+)]
 pub fn review(chart: &Chart, ctx: &ChartContext<'_>) -> ChartReview {
     let mut r = ChartReview::default();
     let problem = |field: String, message: String| ChartProblem { field, message };
@@ -366,6 +370,10 @@ fn review_anaesthetic(chart: &Chart, ctx: &ChartContext<'_>, r: &mut ChartReview
 
 /// Each charted zone in turn: refusals first, then what blocks the signature (flat, in the order
 /// a practitioner fills the row).
+#[allow(
+    clippy::too_many_lines,
+    reason = "flat: one check after another, in the order a practitioner fills the row"
+)]
 fn review_zones(chart: &Chart, ctx: &ChartContext<'_>, r: &mut ChartReview) {
     let mut charted_any = false;
     for (i, record) in chart.zones.iter().enumerate() {

@@ -41,6 +41,19 @@ impl ChangesSinceLastVisit {
         "active_lesion",
     ];
 
+    /// The answers read by field name (a form's ticked boxes, say); a field it does not know is
+    /// "no".
+    pub fn from_answers(answered_yes: impl Fn(&str) -> bool) -> ChangesSinceLastVisit {
+        ChangesSinceLastVisit {
+            new_medication: answered_yes("new_medication"),
+            new_condition: answered_yes("new_condition"),
+            pregnancy: answered_yes("pregnancy"),
+            sun_or_tanning: answered_yes("sun_or_tanning"),
+            other_procedure: answered_yes("other_procedure"),
+            active_lesion: answered_yes("active_lesion"),
+        }
+    }
+
     pub fn any(&self) -> bool {
         self.new_medication
             || self.new_condition

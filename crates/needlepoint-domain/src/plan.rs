@@ -69,6 +69,17 @@ impl Decision {
         }
     }
 
+    /// The decision in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Proceed => "Proceed",
+            Decision::ProceedWithPrecautions => "Proceed with precautions",
+            Decision::Defer => "Defer",
+            Decision::NotCandidate => "Not a candidate",
+            Decision::Refer => "Refer to a physician",
+        }
+    }
+
     /// Whether a session may be booked on this intake.
     pub fn allows_treatment(self) -> bool {
         matches!(self, Decision::Proceed | Decision::ProceedWithPrecautions)

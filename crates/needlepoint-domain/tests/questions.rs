@@ -39,6 +39,12 @@ fn the_protocol_lists_every_contract_question_with_its_label_wording_and_kind() 
         for related in &c.relates_to {
             assert!(p.question(related).is_some(), "{}: {related}", c.id);
         }
+        // Each question's "yes" reaches its own answer and no other.
+        let only = ChangesSinceLastVisit::from_answers(|field| field == c.id);
+        let yes = serde_json::to_value(only).unwrap();
+        for field in ChangesSinceLastVisit::FIELDS {
+            assert_eq!(yes[field], field == c.id, "{} → {field}", c.id);
+        }
     }
     // The list serialises for the API and the pages.
     let listed = serde_json::to_value(&p.questions).unwrap();
@@ -50,6 +56,10 @@ fn the_protocol_lists_every_contract_question_with_its_label_wording_and_kind() 
 /// "Waxing in area | DEFER | 1 week [K] [S76]"), a question the built-in intake does not ask. A
 /// clinic adds it, and a rule that uses it, in its own files.
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 fn a_question_and_a_rule_that_uses_it_need_no_change_to_the_code() {
     let questions = format!(
         "{}\n{}",

@@ -187,13 +187,16 @@ async fn check_slot(
             ),
         );
     }
-    if let Some(until) = parties.plan.plan().screening.defer_until
-        && slot.start.date() < until
+    let plan = parties.plan.plan();
+    if plan.booking_refusal(jiff::civil::Date::MAX).is_none()
+        && let Some(reason) = plan.booking_refusal(slot.start.date())
     {
-        problems.add("starts_at", format!("the screening defers treatment until {until}"));
+        problems.add("starts_at", reason);
     }
     let held = held_sessions(ctx, &parties.client.id).await?;
-    let min_days = parties.plan.min_interval_for(zones, ctx.protocol.series.floor_days);
+    let min_days = parties
+        .plan
+        .min_interval_for(zones, ctx.protocol.series.floor_days);
     if let Some((other, gap)) = too_close(&held, None, zones, slot.start.date(), min_days)
         && early.is_none()
     {
@@ -251,7 +254,10 @@ pub async fn book(ctx: &Context, actor: &Actor, input: &BookingInput) -> AppResu
         created_at: ctx.now(),
     };
     let appointment = ctx.store.book(appointment, audit).await?;
-    Ok(Booked { appointment, warnings })
+    Ok(Booked {
+        appointment,
+        warnings,
+    })
 }
 
 /// An appointment, its read recorded.

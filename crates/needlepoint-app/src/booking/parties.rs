@@ -164,14 +164,10 @@ pub async fn load(ctx: &Context, problems: &mut Problems, named: &Named<'_>) -> 
     };
     let overrides = ctx.store.depth_overrides(&intake.id).await?;
     let plan = CurrentPlan::read(intake.clone(), &overrides);
-    if !plan.decision().allows_treatment() && plan.decision() != needlepoint_domain::plan::Decision::Defer {
-        problems.add(
-            "intake_id",
-            format!(
-                "the screening's decision is {}: no session can be booked on it",
-                plan.decision().name()
-            ),
-        );
+    // A refusal whatever the day (the decision, a re-check, nothing planned) is the intake's; one
+    // that depends on the day is the slot's (see `check_slot`).
+    if let Some(reason) = plan.plan().booking_refusal(jiff::civil::Date::MAX) {
+        problems.add("intake_id", reason);
     }
     Ok(Some(Parties {
         client,

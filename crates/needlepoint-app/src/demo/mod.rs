@@ -72,8 +72,13 @@ async fn staff(ctx: &Context) -> AppResult<(Actor, Actor, Vec<DemoLogin>)> {
             role: role.into(),
             password: DEMO_PASSWORD.into(),
         };
-        made.push(Actor::Staff(users::create(ctx, &Actor::Job("demo"), &account).await?));
-        logins.push(DemoLogin { email: email.into(), role });
+        made.push(Actor::Staff(
+            users::create(ctx, &Actor::Job("demo"), &account).await?,
+        ));
+        logins.push(DemoLogin {
+            email: email.into(),
+            role,
+        });
     }
     let mut made = made.into_iter();
     match (made.next(), made.next()) {
@@ -85,9 +90,17 @@ async fn staff(ctx: &Context) -> AppResult<(Actor, Actor, Vec<DemoLogin>)> {
 /// The `kind`th intake of the demo's states (plain, a retinoid deferral, rosacea excluding a
 /// zone, the scalp, a referral, a cold-sore precaution): areas, concerns, history, conditions.
 fn state_of(kind: usize, today: Date) -> [serde_json::Value; 4] {
-    let yesterday = today.checked_sub(jiff::Span::new().days(1)).map(|d| d.to_string()).unwrap_or_default();
+    let yesterday = today
+        .checked_sub(jiff::Span::new().days(1))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     match kind {
-        0 => [json!(["forehead", "cheeks", "neck"]), json!(["fine_lines"]), json!({}), json!([])],
+        0 => [
+            json!(["forehead", "cheeks", "neck"]),
+            json!(["fine_lines"]),
+            json!({}),
+            json!([]),
+        ],
         1 => [
             json!(["cheeks", "chin"]),
             json!(["acne_scars"]),
@@ -101,7 +114,12 @@ fn state_of(kind: usize, today: Date) -> [serde_json::Value; 4] {
             json!([{ "condition": "rosacea", "severity": "moderate", "zones": ["cheeks"] }]),
         ],
         3 => [json!(["scalp"]), json!(["hair_loss"]), json!({}), json!([])],
-        4 => [json!(["decolletage", "neck"]), json!(["sun_damage"]), json!({ "anticoagulants": true }), json!([])],
+        4 => [
+            json!(["decolletage", "neck"]),
+            json!(["sun_damage"]),
+            json!({ "anticoagulants": true }),
+            json!([]),
+        ],
         _ => [
             json!(["forehead", "periorbital", "cheeks"]),
             json!(["fine_lines", "texture_tone"]),
@@ -140,7 +158,11 @@ pub async fn seed(ctx: &Context) -> AppResult<Vec<DemoLogin>> {
             given_name: Some((*given).into()),
             family_name: Some((*family).into()),
             birth_date: Some((*born).into()),
-            email: Some(format!("{}.{}@example.com", given.to_lowercase(), family.to_lowercase())),
+            email: Some(format!(
+                "{}.{}@example.com",
+                given.to_lowercase(),
+                family.to_lowercase()
+            )),
             phone: Some(format!("+44 7700 900{:03}", 100 + i)),
         };
         let client = clients::create(ctx, &acting, &input).await?;

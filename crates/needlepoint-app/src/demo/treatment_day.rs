@@ -32,7 +32,12 @@ async fn first_open_day(ctx: &Context, from: Date) -> AppResult<Date> {
 }
 
 /// Licences, two rooms, two pens, the formulary.
-async fn set_up(ctx: &Context, owner: &Actor, practitioner: &Actor, today: Date) -> AppResult<(Vec<Room>, Vec<Device>)> {
+async fn set_up(
+    ctx: &Context,
+    owner: &Actor,
+    practitioner: &Actor,
+    today: Date,
+) -> AppResult<(Vec<Room>, Vec<Device>)> {
     for (user, licence, max) in [
         (practitioner, "Registered nurse, aesthetic practice", 1.5),
         (owner, "Physician, medical director", 2.5),
@@ -46,10 +51,15 @@ async fn set_up(ctx: &Context, owner: &Actor, practitioner: &Actor, today: Date)
     }
     let mut rooms = Vec::new();
     for name in ["Treatment room 1", "Treatment room 2"] {
-        let input = RoomInput { name: Some(name.into()) };
+        let input = RoomInput {
+            name: Some(name.into()),
+        };
         rooms.push(resources::create_room(ctx, owner, &input).await?);
     }
-    let due = today.checked_add(jiff::Span::new().months(6)).unwrap_or(today).to_string();
+    let due = today
+        .checked_add(jiff::Span::new().months(6))
+        .unwrap_or(today)
+        .to_string();
     let mut devices = Vec::new();
     for (name, serial) in [("Pen A", "NP-PEN-0001"), ("Pen B", "NP-PEN-0002")] {
         let input = DeviceInput {
@@ -127,7 +137,12 @@ fn good_chart(day: Date, planned: &[(String, needlepoint_domain::depth::Mm)], se
 }
 
 /// Checks the session in, charts it and signs it.
-async fn chart_and_sign(ctx: &Context, practitioner: &Actor, first: &Appointment, serial: &str) -> AppResult<()> {
+async fn chart_and_sign(
+    ctx: &Context,
+    practitioner: &Actor,
+    first: &Appointment,
+    serial: &str,
+) -> AppResult<()> {
     let arrival = CheckInInput {
         version: Some(first.version),
         changes: Some(ChangesSinceLastVisit::default()),
@@ -166,7 +181,13 @@ pub async fn seed(ctx: &Context, owner: &Actor, practitioner: &Actor, ready: &[C
     let mut booked = Vec::new();
     for (i, (client_id, start)) in ready.iter().zip(STARTS).enumerate() {
         // A session that cannot be booked (a deferral not yet over) simply stays unbooked.
-        if let Ok(done) = booking::book(ctx, practitioner, &booking_for(client_id, i, format!("{day}T{start}"), None)).await {
+        if let Ok(done) = booking::book(
+            ctx,
+            practitioner,
+            &booking_for(client_id, i, format!("{day}T{start}"), None),
+        )
+        .await
+        {
             booked.push(done.appointment);
         }
     }

@@ -5,7 +5,7 @@ use needlepoint_domain::chart::{Chart, ChartContext, ChartReview, review, treate
 use needlepoint_domain::depth::{DepthRange, Mm};
 use needlepoint_store::{
     Amendment, AmendmentId, Appointment, AuditAction, ChartId, ChartRecord, ChartSignature, Client, LotKind,
-    LotUse,
+    LotUse, UserId,
 };
 use serde::Deserialize;
 
@@ -24,6 +24,11 @@ pub struct ChartView {
     pub amendments: Vec<Amendment>,
     pub formulary: Vec<String>,
     pub licence_max: Mm,
+    /// Who signed and who co-signed, as the clinic knows them (their sign-in email).
+    pub signer: Option<String>,
+    pub cosigner: Option<String>,
+    /// The clinic's time zone, for showing the signature and amendment times.
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 impl ChartView {
@@ -80,6 +85,8 @@ pub(super) async fn view_of(ctx: &Context, record: ChartRecord, chart: &Chart) -
         },
     );
     let amendments = store.amendments(&record.id).await?;
+    let signer = person(ctx, record.signed_by.as_ref()).await?;
+    let cosigner = person(ctx, record.cosigned_by.as_ref()).await?;
     Ok(ChartView {
         record,
         appointment,
@@ -89,6 +96,16 @@ pub(super) async fn view_of(ctx: &Context, record: ChartRecord, chart: &Chart) -
         amendments,
         formulary,
         licence_max,
+        signer,
+        cosigner,
+        time_zone: ctx.time_zone().await?,
+    })
+}
+
+async fn person(ctx: &Context, id: Option<&UserId>) -> AppResult<Option<String>> {
+    Ok(match id {
+        Some(id) => ctx.store.user(id).await?.map(|u| u.email),
+        None => None,
     })
 }
 

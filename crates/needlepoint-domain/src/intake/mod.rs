@@ -68,6 +68,15 @@ impl Severity {
     pub fn from_name(name: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.name() == name)
     }
+
+    /// The severity in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Mild => "Mild",
+            Severity::Moderate => "Moderate",
+            Severity::Severe => "Severe",
+        }
+    }
 }
 
 /// An active skin condition and the zones where it is.

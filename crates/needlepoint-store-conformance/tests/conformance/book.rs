@@ -5,6 +5,10 @@ use needlepoint_store_conformance::TestStore;
 
 use crate::support::*;
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 pub async fn bookings_that_overlap_clash_and_cancelled_ones_do_not(t: TestStore) {
     let store = t.store.as_ref();
     let c = clinic(store).await;
@@ -97,6 +101,10 @@ pub async fn bookings_that_overlap_clash_and_cancelled_ones_do_not(t: TestStore)
     );
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 pub async fn a_signed_chart_never_changes_and_takes_amendments(t: TestStore) {
     let store = t.store.as_ref();
     let c = clinic(store).await;

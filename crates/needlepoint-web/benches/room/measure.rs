@@ -11,6 +11,10 @@ use serde_json::{Value, json};
 use crate::{PASSWORD, STATEMENTS, Seeded, chart_json, report};
 
 /// Every measurement, against a server of its own over `store`.
+#[allow(
+    clippy::too_many_lines,
+    reason = "a benchmark runs its steps in one place, in order"
+)]
 pub(crate) async fn measure(
     engine: &str,
     store: Arc<dyn Store>,

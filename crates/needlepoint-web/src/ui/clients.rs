@@ -4,9 +4,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::tz::TimeZone;
 use maud::{Markup, html};
+use needlepoint_app::room::HistoryEntry;
 use needlepoint_app::{consents, intakes, room};
-use needlepoint_store::{Client, ClientId, ConsentKind};
+use needlepoint_store::{Client, ClientId, Consent, ConsentKind, IntakeRecord};
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -17,6 +19,7 @@ use crate::state::AppState;
 use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
+use crate::ui::when;
 use needlepoint_app::AppError;
 use needlepoint_app::clients::{self, ClientInput};
 
@@ -161,18 +164,18 @@ pub async fn show(
 ) -> PageResult<Markup> {
     let client = clients::read(&state.app, &user.actor, &id).await?;
     let clinical = user.role().is_clinical();
-    let (intakes, consents, history) = if clinical {
-        (
-            intakes::list(&state.app, &user.actor, &id).await?,
-            consents::list(&state.app, &user.actor, &id).await?,
-            room::history(&state.app, &user.actor, &id).await?,
-        )
+    let records = if clinical {
+        Some(ClinicalRecords {
+            intakes: intakes::list(&state.app, &user.actor, &id).await?,
+            consents: consents::list(&state.app, &user.actor, &id).await?,
+            history: room::history(&state.app, &user.actor, &id).await?,
+            zone: state.app.time_zone().await?,
+        })
     } else {
-        (Vec::new(), Vec::new(), Vec::new())
+        None
     };
-    let title = client.fields.full_name();
     Ok(page(
-        &title,
+        &client.fields.full_name(),
         Some(&user),
         html! {
             (details(&client))
@@ -181,57 +184,10 @@ pub async fn show(
                 @if clinical && !client.archived { a.button.primary href=(format!("/clients/{id}/intakes/new")) { "New intake" } }
                 @if !client.archived { a.button href=(format!("/clients/{id}/book")) { "Book sessions" } }
             }
-            @if clinical {
-                section aria-labelledby="history-h" {
-                    h2 #history-h { "Treatment history" }
-                    @if history.is_empty() { p { "No session charted yet." } }
-                    ul.list {
-                        @for h in &history {
-                            li {
-                                a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()) }
-                                " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (zone) " " (depth) " mm" }
-                                " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
-                                @if h.amended { " · amended" }
-                            }
-                        }
-                    }
-                }
-                section aria-labelledby="intakes-h" {
-                    h2 #intakes-h { "Intakes and plans" }
-                    @if intakes.is_empty() { p { "No intake yet." } }
-                    ul.list {
-                        @for i in &intakes {
-                            li { a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) } " · " (i.created_at.strftime("%Y-%m-%d")) " · " span.decision { (i.decision.name().replace('_', " ")) } }
-                        }
-                    }
-                }
-                section aria-labelledby="consent-h" {
-                    h2 #consent-h { "Consent" }
-                    @if consents.is_empty() { p { "No consent on file." } }
-                    ul.list {
-                        @for c in &consents {
-                            li {
-                                (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
-                                " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (c.signed_at.strftime("%Y-%m-%d"))
-                                @if !c.scopes.is_empty() { " · " (c.scopes.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")) }
-                                @if let Some(at) = &c.withdrawn_at {
-                                    " · " strong { "withdrawn " (at.strftime("%Y-%m-%d")) }
-                                } @else {
-                                    form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
-                                        (csrf_field(&user))
-                                        label for=(format!("reason-{}", c.id)) { "Reason" }
-                                        input id=(format!("reason-{}", c.id)) name="reason" required;
-                                        button.secondary type="submit" { "Withdraw" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    div.actions {
-                        a.button href=(format!("/clients/{id}/consents/new?kind=treatment")) { "Sign treatment consent" }
-                        a.button href=(format!("/clients/{id}/consents/new?kind=photo")) { "Sign photo consent" }
-                    }
-                }
+            @if let Some(records) = &records {
+                (history_section(&state, records))
+                (intakes_section(records))
+                (consents_section(&user, &id, records))
             }
             @if !client.archived {
                 form.inline method="post" action=(format!("/clients/{id}/archive")) {
@@ -242,6 +198,91 @@ pub async fn show(
             }
         },
     ))
+}
+
+/// What a clinician sees beyond the contact details.
+struct ClinicalRecords {
+    intakes: Vec<IntakeRecord>,
+    consents: Vec<Consent>,
+    history: Vec<HistoryEntry>,
+    zone: TimeZone,
+}
+
+fn history_section(state: &AppState, records: &ClinicalRecords) -> Markup {
+    let label = |zone: &str| {
+        state
+            .app
+            .protocol
+            .zone(zone)
+            .map_or_else(|| zone.to_string(), |z| z.label.clone())
+    };
+    html! {
+        section aria-labelledby="history-h" {
+            h2 #history-h { "Treatment history" }
+            @if records.history.is_empty() { p { "No session charted yet." } }
+            ul.list {
+                @for h in &records.history {
+                    li {
+                        a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.map(when::wall).unwrap_or_else(|| "Session".into())) }
+                        " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (label(zone)) " " (depth) " mm" }
+                        " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
+                        @if h.amended { " · amended" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn intakes_section(records: &ClinicalRecords) -> Markup {
+    html! {
+        section aria-labelledby="intakes-h" {
+            h2 #intakes-h { "Intakes and plans" }
+            @if records.intakes.is_empty() { p { "No intake yet." } }
+            ul.list {
+                @for i in &records.intakes {
+                    li {
+                        a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) }
+                        " · " (when::day(records.zone.to_datetime(i.created_at).date()))
+                        " · " span.decision { (i.decision.label()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn consents_section(user: &CurrentUser, id: &ClientId, records: &ClinicalRecords) -> Markup {
+    let day = |at: jiff::Timestamp| when::day(records.zone.to_datetime(at).date());
+    html! {
+        section aria-labelledby="consent-h" {
+            h2 #consent-h { "Consent" }
+            @if records.consents.is_empty() { p { "No consent on file." } }
+            ul.list {
+                @for c in &records.consents {
+                    li {
+                        (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
+                        " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (day(c.signed_at))
+                        @if !c.scopes.is_empty() { " · " (c.scopes.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")) }
+                        @if let Some(at) = c.withdrawn_at {
+                            " · " strong { "withdrawn " (day(at)) }
+                        } @else {
+                            form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
+                                (csrf_field(user))
+                                label for=(format!("reason-{}", c.id)) { "Reason" }
+                                input id=(format!("reason-{}", c.id)) name="reason" required;
+                                button.secondary type="submit" { "Withdraw" }
+                            }
+                        }
+                    }
+                }
+            }
+            div.actions {
+                a.button href=(format!("/clients/{id}/consents/new?kind=treatment")) { "Sign treatment consent" }
+                a.button href=(format!("/clients/{id}/consents/new?kind=photo")) { "Sign photo consent" }
+            }
+        }
+    }
 }
 
 pub async fn edit_form(

@@ -48,6 +48,12 @@ pub fn csrf_field(user: &CurrentUser) -> Markup {
 
 /// The problems of a failed submission, as a list at the top of the form.
 pub fn error_summary(error: Option<&AppError>) -> Markup {
+    error_summary_named(error, str::to_string)
+}
+
+/// The error summary with each field named as the form names it (a question's label, say)
+/// rather than by its key.
+pub fn error_summary_named(error: Option<&AppError>, name: impl Fn(&str) -> String) -> Markup {
     let Some(error) = error else {
         return html! {};
     };
@@ -59,7 +65,7 @@ pub fn error_summary(error: Option<&AppError>) -> Markup {
         div.error-summary role="alert" tabindex="-1" {
             p { strong { (error) } }
             @if !fields.is_empty() {
-                ul { @for (field, problem) in &fields { li { code { (field) } ": " (problem) } } }
+                ul { @for (field, problem) in &fields { li { strong { (name(field)) } ": " (problem) } } }
             }
         }
     }

@@ -15,6 +15,7 @@ pub mod login;
 pub mod plan_view;
 pub mod room;
 pub mod setup;
+pub mod when;
 pub mod zonemap;
 
 /// A page handler's answer: the page, or an error the middleware renders as a page.

@@ -6,23 +6,13 @@ use maud::{Markup, html};
 use needlepoint_app::AppError;
 use needlepoint_app::intakes::IntakeView;
 use needlepoint_domain::depth::Mm;
-use needlepoint_domain::plan::Decision;
 use needlepoint_store::Client;
 
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{csrf_field, error_summary};
+use crate::ui::when;
 use crate::ui::zonemap;
-
-fn decision_text(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Proceed => "Proceed",
-        Decision::ProceedWithPrecautions => "Proceed with precautions",
-        Decision::Defer => "Defer",
-        Decision::NotCandidate => "Not a candidate",
-        Decision::Refer => "Refer to a physician",
-    }
-}
 
 fn joined<T: std::fmt::Display>(items: &[T]) -> String {
     items
@@ -154,8 +144,8 @@ pub fn render(
         p { a href=(format!("/clients/{}", client.id)) { "← " (client.fields.full_name()) } }
         (error_summary(error))
         section.decision aria-labelledby="decision-h" data-decision=(decision.name()) {
-            h2 #decision-h { "Decision: " (decision_text(decision)) }
-            @if let Some(until) = screening.defer_until { p { strong { "Not before " (until) "." } } }
+            h2 #decision-h { "Decision: " (decision.label()) }
+            @if let Some(until) = screening.defer_until { p { strong { "Not before " (when::day(until)) "." } } }
             @if view.can_proceed() {
                 p { "Treatment consent is on file: a session may go ahead." }
             } @else if !view.treatment_consent_valid && decision.allows_treatment() {
@@ -168,6 +158,6 @@ pub fn render(
         }
         (depths(state, user, view))
         (schedule(view))
-        p.meta { "Protocol: " (view.record.protocol_version) " · recorded " (view.record.created_at.strftime("%Y-%m-%d %H:%M")) }
+        p.meta { "Protocol: " (view.record.plan.protocol) " · recorded " (when::moment(view.record.created_at, &view.time_zone)) }
     }
 }

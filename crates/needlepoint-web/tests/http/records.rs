@@ -5,6 +5,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn clients_are_created_read_edited_with_a_version_and_archived() {
     let app = spawn().await;
     let desk = app.signed_in("front_desk").await;
@@ -155,6 +159,10 @@ async fn bad_client_input_names_each_field() {
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn an_intake_becomes_a_stored_plan_and_consent_decides_whether_it_may_proceed() {
     let app = spawn().await;
     let practitioner = app.signed_in("practitioner").await;

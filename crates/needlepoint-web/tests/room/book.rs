@@ -6,6 +6,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn double_booking_is_refused_naming_the_clash_and_a_cancellation_frees_the_time() {
     let app = spawn().await;
     let setup = set_up(&app).await;
@@ -143,6 +147,10 @@ async fn double_booking_is_refused_naming_the_clash_and_a_cancellation_frees_the
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn a_series_is_proposed_inside_the_intervals_and_an_early_session_needs_a_reason() {
     let app = spawn().await;
     let setup = set_up(&app).await;

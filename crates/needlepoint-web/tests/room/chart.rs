@@ -123,6 +123,10 @@ pub(crate) fn complete_chart(cheeks_depth: f64, lot: &str) -> Value {
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn a_chart_saves_as_it_goes_signs_once_and_is_amended_never_edited() {
     let app = spawn().await;
     let setup = set_up(&app).await;

@@ -20,6 +20,10 @@ async fn page(client: &Client, url: String) -> (StatusCode, String) {
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn the_pages_book_check_in_chart_and_sign_without_scripts() {
     let app = spawn().await;
     let setup = set_up(&app).await;

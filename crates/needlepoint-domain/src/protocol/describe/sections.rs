@@ -20,6 +20,10 @@ fn option(id: &str, title: &str, value: String, meaning: &str, file: &str, cited
 
 /// The named options: the choices the engine's logic leaves to the medical director. Long but
 /// flat: one entry per option, read best as one list.
+#[allow(
+    clippy::too_many_lines,
+    reason = "flat: one entry per option, read as one list"
+)]
 pub(super) fn options(p: &Protocol) -> Section {
     let depth = &p.depth;
     let sets: Vec<String> = p

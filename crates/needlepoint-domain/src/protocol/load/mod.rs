@@ -122,6 +122,7 @@ fn read_manifest(check: &mut Checker, doc: Option<Document<'_>>) -> Option<(Stri
 
 /// Reads every file in the protocol's order (later files refer to earlier ones) and assembles the
 /// protocol. Long but flat: one step per file, then the assembly.
+#[allow(clippy::too_many_lines, reason = "flat: one step per file, then the assembly")]
 pub(super) fn load(files: &[ProtocolFile<'_>]) -> Result<Protocol, Vec<ProtocolProblem>> {
     let mut check = Checker::default();
     let mut docs = documents(&mut check, files).into_iter();
