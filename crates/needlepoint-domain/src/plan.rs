@@ -1,5 +1,5 @@
 //! The plan: what the engine returns for one intake, in the shape the plan contract fixes
-//! (`shared/contracts/intake-and-plan.md`). Fields beyond the contract are additions, never renames.
+//! (`docs/intake-and-plan.md`). Fields beyond the contract are additions, never renames.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

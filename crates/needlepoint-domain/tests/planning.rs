@@ -427,7 +427,7 @@ fn which_range_the_darker_skin_rule_halves_is_a_protocol_option() {
     assert_eq!(mm(zone(&plan, "forehead")), s("0.5", "0.6", "0.55"));
 }
 
-/// Issue 11, correction 7. The plan contract (shared/contracts/intake-and-plan.md, lines 60-63 and
+/// Issue 11, correction 7. The plan contract (docs/intake-and-plan.md, lines 60-63 and
 /// 77-78): only `proceed` and `proceed_with_precautions` let a session be booked, and "a defer
 /// without a date, e.g. nothing can be planned, says why in a finding". A valid intake whose device
 /// or concerns fit no requested zone used to come out as `proceed` with nothing planned.

@@ -415,7 +415,7 @@ fn applicable_waits(p: &Protocol, intake: &Intake) -> Vec<(String, jiff::civil::
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// The plan contract (shared/contracts/intake-and-plan.md, lines 77-78): only `proceed` and
+    /// The plan contract (docs/intake-and-plan.md, lines 77-78): only `proceed` and
     /// `proceed_with_precautions` let a session be booked, so neither may come without a zone to
     /// treat (issue 11, correction 7: about one random intake in seven did). Such a plan defers,
     /// and a finding says why.

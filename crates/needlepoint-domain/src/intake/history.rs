@@ -2,7 +2,7 @@
 //! takes, is the protocol's (`questions.toml`); the answers are kept by question id.
 //!
 //! `HistoryFlag` and `HistoryDate` name the questions of the intake contract
-//! (`shared/contracts/intake-and-plan.md`) for code that wants them by name; the protocol's
+//! (`docs/intake-and-plan.md`) for code that wants them by name; the protocol's
 //! question list (`Protocol::questions`) is the whole set, and may hold more.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! The intake: one client, the treatment asked for and the history, as the intake contract
-//! (`shared/contracts/intake-and-plan.md`) defines it. Built only by [`parse`], so an `Intake`
+//! (`docs/intake-and-plan.md`) defines it. Built only by [`parse`], so an `Intake`
 //! always names ids that exist in the protocol it was read against.
 
 mod history;

@@ -365,6 +365,50 @@ async fn a_bad_intake_gets_422_naming_every_field() {
     assert!(list.as_array().unwrap().is_empty(), "nothing half-written");
 }
 
+/// Issue 11, correction 8: a key given twice is an error in the API as on the command line, never
+/// "the last one wins" (`"pregnant": true, "pregnant": false` must not read as "no").
+#[tokio::test]
+async fn an_intake_with_a_key_given_twice_is_refused_naming_it() {
+    let app = spawn().await;
+    let practitioner = app.signed_in("practitioner").await;
+    let id = app.new_client(&practitioner).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = r#"{"date": "2026-12-01", "client": {"birth_date": "1990-04-02", "fitzpatrick": 2},
+        "device": {"class": "pen", "min_mm": 0.25, "max_mm": 2.5}, "areas": ["forehead"],
+        "concerns": ["fine_lines"], "history": {"pregnant": true, "pregnant": false}}"#;
+    let response = practitioner
+        .post(app.url(&format!("/api/v1/clients/{id}/intakes")))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: Value = response.json().await.unwrap();
+    assert!(refused["fields"]["history.pregnant"].is_string(), "{refused}");
+    // Without the repeat, the same body is taken.
+    let once = body.replace(r#""pregnant": true, "#, "");
+    let response = practitioner
+        .post(app.url(&format!("/api/v1/clients/{id}/intakes")))
+        .header("content-type", "application/json")
+        .body(once)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    // A body that is not marked as JSON is refused, naming the body.
+    let response = practitioner
+        .post(app.url(&format!("/api/v1/clients/{id}/intakes")))
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 #[tokio::test]
 async fn depth_outside_the_plan_needs_a_reason_and_is_recorded_as_an_override() {
     let app = spawn().await;
