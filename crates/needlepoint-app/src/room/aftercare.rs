@@ -81,10 +81,7 @@ async fn build(ctx: &Context, view: &ChartView) -> AppResult<Aftercare> {
         treated: treated
             .into_iter()
             .map(|(zone, depth_mm)| TreatedZone {
-                label: ctx
-                    .protocol
-                    .zone(&zone)
-                    .map_or_else(|| zone.clone(), |z| z.label.clone()),
+                label: ctx.protocol.zone_label(&zone),
                 zone,
                 depth_mm,
             })

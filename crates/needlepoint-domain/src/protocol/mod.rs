@@ -467,6 +467,17 @@ impl Protocol {
         self.concerns.iter().find(|c| c.id == id)
     }
 
+    /// A zone as people name it; an id the protocol does not know is shown as it is.
+    pub fn zone_label(&self, id: &str) -> String {
+        self.zone(id).map_or_else(|| id.to_string(), |z| z.label.clone())
+    }
+
+    /// A concern as people name it; an id the protocol does not know is shown as it is.
+    pub fn concern_label(&self, id: &str) -> String {
+        self.concern(id)
+            .map_or_else(|| id.to_string(), |c| c.label.clone())
+    }
+
     pub fn device_class(&self, id: &str) -> Option<&DeviceClass> {
         self.device_classes.iter().find(|c| c.id == id)
     }

@@ -62,7 +62,7 @@ impl Requirement {
     /// Why the question is required for these requested zones and concerns (the zone or concern
     /// that makes it so, by label), or `None` when it is not.
     pub fn why(&self, protocol: &Protocol, areas: &[String], concerns: &[String]) -> Option<String> {
-        let zone_label = |id: &str| protocol.zone(id).map_or(id.to_string(), |z| z.label.clone());
+        let zone_label = |id: &str| protocol.zone_label(id);
         if let Some(zone) = areas.iter().find(|a| self.zones_any.contains(a)) {
             return Some(format!("{} is requested", zone_label(zone)));
         }
@@ -74,8 +74,7 @@ impl Requirement {
             return Some(format!("{} is requested", zone_label(zone)));
         }
         concerns.iter().find(|c| self.concerns_any.contains(c)).map(|c| {
-            let label = protocol.concern(c).map_or(c.as_str(), |c| c.label.as_str());
-            format!("{label} is requested")
+            format!("{} is requested", protocol.concern_label(c))
         })
     }
 }

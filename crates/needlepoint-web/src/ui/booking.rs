@@ -180,13 +180,7 @@ async fn render_book(
 fn zone_labels(state: &AppState, zones: &[String]) -> String {
     zones
         .iter()
-        .map(|z| {
-            state
-                .app
-                .protocol
-                .zone(z)
-                .map_or_else(|| z.clone(), |zone| zone.label.clone())
-        })
+        .map(|z| state.app.protocol.zone_label(z))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -209,13 +209,7 @@ struct ClinicalRecords {
 }
 
 fn history_section(state: &AppState, records: &ClinicalRecords) -> Markup {
-    let label = |zone: &str| {
-        state
-            .app
-            .protocol
-            .zone(zone)
-            .map_or_else(|| zone.to_string(), |z| z.label.clone())
-    };
+    let label = |zone: &str| state.app.protocol.zone_label(zone);
     html! {
         section aria-labelledby="history-h" {
             h2 #history-h { "Treatment history" }

@@ -71,13 +71,7 @@ fn depths(state: &AppState, user: &CurrentUser, view: &IntakeView) -> Markup {
             .find(|z| z.zone == zone)
             .map(|z| z.depth_mm.planned.as_mm())
     };
-    let label_of = |zone: &str| {
-        state
-            .app
-            .protocol
-            .zone(zone)
-            .map_or_else(|| zone.to_string(), |z| z.label.clone())
-    };
+    let label_of = |zone: &str| state.app.protocol.zone_label(zone);
     html! {
         section aria-labelledby="depths-h" id="depths" {
             h2 #depths-h { "Depth by zone" }

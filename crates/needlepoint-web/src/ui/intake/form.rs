@@ -99,7 +99,7 @@ fn areas(p: &Protocol, values: &Pairs) -> Markup {
             String::new()
         }
     };
-    let label = |z: &str| p.zone(z).map_or_else(|| z.to_string(), |zone| zone.label.clone());
+    let label = |z: &str| p.zone_label(z);
     html! {
         fieldset {
             legend { "Areas to treat" }

@@ -33,11 +33,7 @@ impl ChartPage<'_> {
     }
 
     fn zone_label(&self, zone: &str) -> String {
-        self.state
-            .app
-            .protocol
-            .zone(zone)
-            .map_or_else(|| zone.to_string(), |z| z.label.clone())
+        self.state.app.protocol.zone_label(zone)
     }
 
     fn action(&self, tail: &str) -> String {
