@@ -115,7 +115,7 @@ pub struct ServerArgs {
     #[arg(long, env = "NEEDLEPOINT_DATABASE_URL")]
     pub database_url: Option<String>,
     /// A TOML file with `listen`, `data_dir`, `database_url`, `secure_cookies`, `clinic_name`,
-    /// `clinic_phone` (printed on the client's aftercare).
+    /// `clinic_phone` (printed on the client's aftercare), `time_zone`.
     #[arg(long, env = "NEEDLEPOINT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Mark cookies Secure (set this when users reach the server over HTTPS).
@@ -124,6 +124,10 @@ pub struct ServerArgs {
     /// A clinic's protocol folder laid over the built-in protocol.
     #[arg(long, env = "NEEDLEPOINT_PROTOCOL")]
     pub protocol: Option<PathBuf>,
+    /// The clinic's time zone (e.g. Europe/London) until the owner sets it in the app; the
+    /// server's own zone when neither is set.
+    #[arg(long, env = "NEEDLEPOINT_TIME_ZONE")]
+    pub time_zone: Option<String>,
     /// Migrate without PostgreSQL's advisory lock (for PostgreSQL-compatible engines that have
     /// none); then start one server first and the others once it has migrated.
     #[arg(long, env = "NEEDLEPOINT_SINGLE_MIGRATOR")]
@@ -179,6 +183,23 @@ pub enum ProtocolCommand {
     },
     /// Write the built-in protocol's files into a folder, as a starting point for a clinic's own.
     Export {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Print the whole protocol for its medical director: every option, zone, concern, device,
+    /// question, rule, wait, step and care item with its sources and evidence tags.
+    Show {
+        /// `text` to read or print, `json` for other programs.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// A clinic's protocol folder; the built-in protocol when left out.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Compare a clinic's protocol folder with the built-in protocol, entry by entry.
+    Diff {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },

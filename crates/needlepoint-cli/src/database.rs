@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use needlepoint_store::Store;
-use needlepoint_store_postgres::{PgOptions, PgStore};
+use needlepoint_store_postgres::PgOptions;
 use needlepoint_store_sql::transfer::Tables;
-use needlepoint_store_sqlite::SqliteStore;
 
 use crate::error::CliError;
 
@@ -105,13 +104,13 @@ pub async fn open(location: &Location, options: OpenOptions) -> Result<Opened, C
             }
             let url = format!("sqlite://{}", path.display());
             let store = Arc::new(
-                SqliteStore::open(&url, *create)
+                needlepoint_store_sqlite::open(&url, *create)
                     .await
                     .map_err(|e| CliError::Server(e.to_string()))?,
             );
             Ok(Opened {
-                store: store.clone(),
-                tables: store,
+                tables: Arc::new(store.engine().clone()),
+                store,
             })
         }
         Location::Postgres { url } => {
@@ -120,13 +119,13 @@ pub async fn open(location: &Location, options: OpenOptions) -> Result<Opened, C
                 ..PgOptions::default()
             };
             let store = Arc::new(
-                PgStore::open(url, pg_options)
+                needlepoint_store_postgres::open(url, pg_options)
                     .await
                     .map_err(|e| CliError::Server(e.to_string()))?,
             );
             Ok(Opened {
-                store: store.clone(),
-                tables: store,
+                tables: Arc::new(store.engine().clone()),
+                store,
             })
         }
     }

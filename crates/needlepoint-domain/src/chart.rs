@@ -152,21 +152,65 @@ impl ChartReview {
     }
 }
 
-/// The zones which, numbed together under occlusion, make a large area (face, neck and
-/// décolletage: reference 3.2).
-fn large_area(protocol: &Protocol, areas: &[String]) -> bool {
+/// The regions of a large area that these numbed zones cover, or `None`: a large area is every
+/// region of one of the protocol's sets (`[numbing] large_area_regions`; by default face, neck and
+/// décolletage together, reference section 3.2, and the body).
+fn large_area<'p>(protocol: &'p Protocol, areas: &[String]) -> Option<&'p [String]> {
     let regions: Vec<&str> = areas
         .iter()
         .filter_map(|a| protocol.zone(a))
         .map(|z| z.region.as_str())
         .collect();
-    regions.contains(&"face") && areas.iter().any(|a| a == "neck") && areas.iter().any(|a| a == "decolletage")
+    protocol
+        .numbing
+        .large_area_regions
+        .iter()
+        .find(|set| set.iter().all(|r| regions.contains(&r.as_str())))
+        .map(Vec::as_slice)
+}
+
+/// The zones the chart offers for numbing: the planned ones, then the protocol's extra zones
+/// (`[numbing] extra_zones`: numbing often spreads past the treated zones), each once.
+pub fn numbing_area_choices(protocol: &Protocol, planned: &[String]) -> Vec<String> {
+    let mut choices: Vec<String> = Vec::new();
+    for zone in planned.iter().chain(&protocol.numbing.extra_zones) {
+        if !choices.contains(zone) {
+            choices.push(zone.clone());
+        }
+    }
+    choices
+}
+
+/// A region named for people: the label of its zone when it has one zone, else the region's id.
+fn region_label(protocol: &Protocol, region: &str) -> String {
+    let zones: Vec<&str> = protocol
+        .zones
+        .iter()
+        .filter(|z| z.region == region)
+        .map(|z| z.label.as_str())
+        .collect();
+    match zones.as_slice() {
+        [only] => (*only).to_string(),
+        _ => {
+            let mut chars = region.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
 }
 
 fn blank(text: &Option<String>) -> bool {
     text.as_deref().is_none_or(|t| t.trim().is_empty())
 }
 
+/// Every check of a chart, in the chart's own order (long but flat: one check after another reads
+/// best as the form reads).
+#[allow(
+    clippy::too_many_lines,
+    reason = "flat: one check after another, in the order the form reads"
+)]
 pub fn review(chart: &Chart, ctx: &ChartContext<'_>) -> ChartReview {
     let mut r = ChartReview::default();
     let problem = |field: String, message: String| ChartProblem { field, message };
@@ -283,12 +327,17 @@ fn review_anaesthetic(chart: &Chart, ctx: &ChartContext<'_>, r: &mut ChartReview
             });
         }
     }
-    if numbing.occlusion && large_area(ctx.protocol, &numbing.areas) {
+    if numbing.occlusion
+        && let Some(regions) = large_area(ctx.protocol, &numbing.areas)
+    {
+        let labels: Vec<String> = regions.iter().map(|r| region_label(ctx.protocol, r)).collect();
         r.warnings.push(ChartProblem {
             field: "anaesthetic.occlusion".into(),
-            message: "Occlusion over face, neck and décolletage together: a large area under wrap raises the \
-                      risk of anaesthetic toxicity (FDA advisories). Prefer no wrap, or numb in smaller sections."
-                .into(),
+            message: format!(
+                "Occlusion over a large area ({}): a large area under wrap raises the risk of anaesthetic \
+                 toxicity (FDA advisories). Prefer no wrap, or numb in smaller sections.",
+                labels.join(", ")
+            ),
         });
     }
     match numbing.applied_at {
@@ -319,6 +368,12 @@ fn review_anaesthetic(chart: &Chart, ctx: &ChartContext<'_>, r: &mut ChartReview
     }
 }
 
+/// Each charted zone in turn: refusals first, then what blocks the signature (flat, in the order
+/// a practitioner fills the row).
+#[allow(
+    clippy::too_many_lines,
+    reason = "flat: one check after another, in the order a practitioner fills the row"
+)]
 fn review_zones(chart: &Chart, ctx: &ChartContext<'_>, r: &mut ChartReview) {
     let mut charted_any = false;
     for (i, record) in chart.zones.iter().enumerate() {

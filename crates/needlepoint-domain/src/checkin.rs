@@ -31,6 +31,29 @@ pub struct ChangesSinceLastVisit {
 }
 
 impl ChangesSinceLastVisit {
+    /// The answers' field names, as `questions.toml`'s `[[checkin]]` entries name them.
+    pub const FIELDS: [&str; 6] = [
+        "new_medication",
+        "new_condition",
+        "pregnancy",
+        "sun_or_tanning",
+        "other_procedure",
+        "active_lesion",
+    ];
+
+    /// The answers read by field name (a form's ticked boxes, say); a field it does not know is
+    /// "no".
+    pub fn from_answers(answered_yes: impl Fn(&str) -> bool) -> ChangesSinceLastVisit {
+        ChangesSinceLastVisit {
+            new_medication: answered_yes("new_medication"),
+            new_condition: answered_yes("new_condition"),
+            pregnancy: answered_yes("pregnancy"),
+            sun_or_tanning: answered_yes("sun_or_tanning"),
+            other_procedure: answered_yes("other_procedure"),
+            active_lesion: answered_yes("active_lesion"),
+        }
+    }
+
     pub fn any(&self) -> bool {
         self.new_medication
             || self.new_condition
@@ -45,7 +68,8 @@ impl ChangesSinceLastVisit {
 pub struct GateInput {
     pub session_date: Date,
     pub treatment_consent_valid: bool,
-    /// The latest screening: its decision and, for a deferral, the date it lifts.
+    /// The latest screening: its decision and the earliest date it allows a session
+    /// (`defer_until`: a waiting period or a lead time, whatever the decision).
     pub decision: Decision,
     pub defer_until: Option<Date>,
     /// `None`: the questions were not answered.
@@ -81,7 +105,17 @@ pub fn check(input: &GateInput) -> GateResult {
         );
     }
     match input.decision {
-        Decision::Proceed | Decision::ProceedWithPrecautions => {}
+        Decision::Proceed | Decision::ProceedWithPrecautions => match input.defer_until {
+            // A lead time or a wait under a decision that allows treatment: not before its date.
+            Some(until) if until > input.session_date => block(
+                "deferred",
+                format!(
+                    "The latest screening allows no session before {until} (a waiting period or a lead time such as an antiviral's); the session is on {}.",
+                    input.session_date
+                ),
+            ),
+            _ => {}
+        },
         Decision::Defer => match input.defer_until {
             Some(until) if until <= input.session_date => {}
             Some(until) => block(

@@ -140,6 +140,21 @@ impl fmt::Display for DepthRange {
     }
 }
 
+/// In the API's description a depth is a number of millimetres.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Mm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .description(Some("millimetres, to the hundredth"))
+            .examples([serde_json::json!(0.75)])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Mm {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,18 +187,3 @@ mod tests {
         assert!(DepthRange::new(Mm(2), Mm(1)).is_none());
     }
 }
-
-/// In the API's description a depth is a number of millimetres.
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Mm {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Number)
-            .description(Some("millimetres, to the hundredth"))
-            .examples([serde_json::json!(0.75)])
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Mm {}

@@ -62,6 +62,22 @@ pub struct Cited {
     pub evidence: Vec<Evidence>,
 }
 
+impl Cited {
+    /// Adds another entry's sources and tags, each once.
+    pub fn absorb(&mut self, other: &Cited) {
+        for source in &other.sources {
+            if !self.sources.contains(source) {
+                self.sources.push(source.clone());
+            }
+        }
+        for tag in &other.evidence {
+            if !self.evidence.contains(tag) {
+                self.evidence.push(*tag);
+            }
+        }
+    }
+}
+
 impl fmt::Display for Cited {
     /// `S24, S77 [M, K]`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

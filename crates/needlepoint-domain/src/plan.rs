@@ -1,5 +1,5 @@
 //! The plan: what the engine returns for one intake, in the shape the plan contract fixes
-//! (`shared/contracts/intake-and-plan.md`). Fields beyond the contract are additions, never renames.
+//! (`docs/intake-and-plan.md`). Fields beyond the contract are additions, never renames.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -23,11 +23,28 @@ pub struct Plan {
     pub care: CareSchedule,
 }
 
+/// Which protocol produced a plan: its name, version and content digest (`sha256:…`). Two plans
+/// with the same stamp were made with exactly the same protocol content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolStamp {
     pub name: String,
     pub version: String,
+    /// Empty on plans stored before protocols had digests.
+    #[serde(default)]
+    pub digest: String,
+}
+
+impl std::fmt::Display for ProtocolStamp {
+    /// `Needlepoint default protocol 2026.11.1 (sha256:1a2b3c4d5e6f)`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.name, self.version)?;
+        if !self.digest.is_empty() {
+            let short: String = self.digest.chars().take("sha256:".len() + 12).collect();
+            write!(f, " ({short})")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +69,17 @@ impl Decision {
         }
     }
 
+    /// The decision in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Proceed => "Proceed",
+            Decision::ProceedWithPrecautions => "Proceed with precautions",
+            Decision::Defer => "Defer",
+            Decision::NotCandidate => "Not a candidate",
+            Decision::Refer => "Refer to a physician",
+        }
+    }
+
     /// Whether a session may be booked on this intake.
     pub fn allows_treatment(self) -> bool {
         matches!(self, Decision::Proceed | Decision::ProceedWithPrecautions)
@@ -62,7 +90,8 @@ impl Decision {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Screening {
     pub decision: Decision,
-    /// The first date treatment may happen, when a waiting period decides it.
+    /// The earliest date every applicable waiting period (and lead time, such as an antiviral
+    /// started a day ahead) allows, whatever the decision; `None` when none applies.
     pub defer_until: Option<Date>,
     pub excluded_zones: Vec<String>,
     pub findings: Vec<Finding>,
@@ -78,9 +107,85 @@ pub struct Finding {
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<Evidence>,
-    /// For a waiting period: the first date treatment may happen.
+    /// For a waiting period or a lead time: the first date treatment may happen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    /// For a deferral that waits on the skin rather than on a date (sunburn): when to check the
+    /// client again, with a new screening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck_on: Option<Date>,
+}
+
+impl Plan {
+    /// Why no session may be booked on `day` on this plan, or `None` when one may: the decision
+    /// does not allow treatment; a deferral needs the client screened again (no date, or a
+    /// condition to re-check); nothing could be planned; or `day` comes before the earliest date
+    /// the waiting periods and lead times allow (so a same-day booking is refused when an
+    /// antiviral must start the day before).
+    pub fn booking_refusal(&self, day: Date) -> Option<String> {
+        let screening = &self.screening;
+        let reasons = |effects: &[Effect]| {
+            let rules: Vec<&str> = screening
+                .findings
+                .iter()
+                .filter(|f| effects.contains(&f.effect))
+                .map(|f| f.rule.as_str())
+                .collect();
+            rules.join(", ")
+        };
+        let not_before = screening
+            .defer_until
+            .map(|until| format!(" In any case, no session before {until}."))
+            .unwrap_or_default();
+        match screening.decision {
+            Decision::NotCandidate => {
+                return Some(format!(
+                    "The screening found the client is not a candidate ({}): no session can be booked.{not_before}",
+                    reasons(&[Effect::HardStop, Effect::ExcludeZone])
+                ));
+            }
+            Decision::Refer => {
+                return Some(format!(
+                    "The screening refers the client to a physician ({}): no session can be booked until their review and a new screening.{not_before}",
+                    reasons(&[Effect::Refer])
+                ));
+            }
+            Decision::Defer => {
+                if let Some(f) = screening
+                    .findings
+                    .iter()
+                    .find(|f| f.effect == Effect::Defer && (f.until.is_none() || f.recheck_on.is_some()))
+                {
+                    return Some(format!("{} Screen the client again before booking.", f.message));
+                }
+                if self.zones.is_empty() {
+                    return Some(
+                        "No zone can be treated on this screening: screen the client again before booking."
+                            .into(),
+                    );
+                }
+            }
+            Decision::Proceed | Decision::ProceedWithPrecautions => {}
+        }
+        if self.zones.is_empty() {
+            return Some("Nothing is planned on this screening, so there is nothing to book.".into());
+        }
+        match screening.defer_until {
+            Some(until) if day < until => {
+                let dated: Vec<&str> = screening
+                    .findings
+                    .iter()
+                    .filter(|f| f.effect != Effect::Info && f.until.is_some())
+                    .map(|f| f.rule.as_str())
+                    .collect();
+                Some(format!(
+                    "No session before {until}, the earliest date the waiting periods and lead times allow ({}).",
+                    dated.join(", ")
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -203,4 +308,8 @@ pub struct AfterCare {
     pub from: Date,
     pub until: Date,
     pub text: String,
+    /// The sources conflict and the clinician decides (for example anti-inflammatory painkillers
+    /// after treatment): why, for the practitioner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician_choice: Option<String>,
 }

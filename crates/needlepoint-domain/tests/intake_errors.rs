@@ -231,3 +231,42 @@ fn repeated_ids_are_read_once() {
     let read = intake(json!({ "areas": ["cheeks", "forehead", "cheeks"] }));
     assert_eq!(read.areas, vec!["cheeks", "forehead"]);
 }
+
+/// Issue 11, correction 8: a key given twice is an error in JSON as it already is in TOML;
+/// `{"pregnant": true, "pregnant": false}` must never read as "no". Every repeat is named.
+#[test]
+fn a_key_given_twice_is_an_error_in_json_as_in_toml() {
+    let text = r#"{
+      "date": "2026-12-01",
+      "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
+      "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
+      "areas": ["forehead"],
+      "areas": ["cheeks"],
+      "concerns": ["fine_lines"],
+      "history": { "pregnant": true, "pregnant": false },
+      "conditions": [{ "condition": "rosacea", "zones": ["cheeks"], "zones": ["nose"] }]
+    }"#;
+    let errors = parse::from_json(text, &protocol()).unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["areas", "history.pregnant", "conditions[0].zones"],
+        "{:?}",
+        errors.0
+    );
+    assert!(
+        errors.0.iter().all(|e| e.problem.contains("given twice")),
+        "{:?}",
+        errors.0
+    );
+    // The same in TOML.
+    let toml = "date = 2026-12-01\ndate = 2026-12-02\n";
+    let errors = parse::from_toml(toml, &protocol()).unwrap_err();
+    assert!(errors.0[0].problem.contains("duplicate key"), "{:?}", errors.0);
+    // What the web API needs to read a request body the same way.
+    assert!(parse::json_value(r#"{ "a": 1, "a": 2 }"#).is_err());
+    assert_eq!(
+        parse::json_value(r#"{ "a": [1, { "b": null }] }"#).unwrap()["a"][1]["b"],
+        serde_json::Value::Null
+    );
+}

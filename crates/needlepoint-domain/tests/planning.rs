@@ -162,7 +162,7 @@ fn advisories_accompany_concerns_with_caveats() {
 #[test]
 fn the_timeline_needles_zone_by_zone_and_adds_up() {
     let p = plan(
-        json!({ "areas": ["forehead", "glabella", "periorbital", "nose", "cheeks", "perioral", "chin", "jawline"], "concerns": ["fine_lines", "acne_scars"] }),
+        json!({ "areas": ["forehead", "glabella", "periorbital", "nose", "cheeks", "perioral", "chin", "jawline"], "concerns": ["fine_lines", "acne_scars"], "history": { "hsv_history": false } }),
     );
     let needling: Vec<(&str, u32)> = p
         .session
@@ -287,7 +287,8 @@ fn care_items_follow_the_history_and_the_zones() {
         p.care
             .before
             .iter()
-            .any(|b| b.id == "start_antiviral" && b.on.to_string() == "2026-11-30")
+            .any(|b| b.id == "start_antiviral" && b.on.to_string() == "2026-12-01"),
+        "the antiviral starts the day before the earliest session, the day after the treatment date"
     );
     assert!(p.care.after.iter().any(|a| a.id == "pause_minoxidil"));
 }
@@ -358,4 +359,165 @@ fn a_stored_plan_reads_back_exactly() {
         let read: Plan = serde_json::from_str(&stored).unwrap();
         assert_eq!(read, original);
     }
+}
+
+/// Reference §1.8 rule 2 (line 156: "for Fitzpatrick IV–VI default to the lower half of the zone
+/// range on the first session") and §2.3 (line 239: "start at the lower half of the zone range").
+/// Issue 11, correction 1: the halving used to follow the concern's narrowing, so forehead, nose and
+/// perioral came out at 0.55 mm where the zones' lower half ends at 0.5.
+#[test]
+fn darker_skin_first_session_stays_in_the_lower_half_of_the_zone_range() {
+    let face = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 },
+        "areas": ["forehead", "nose", "perioral"],
+        "history": { "hsv_history": false }
+    }));
+    for id in ["forehead", "nose", "perioral"] {
+        // Zone bounds 0.25-0.75: the lower half ends at 0.5.
+        assert_eq!(mm(zone(&face, id)), s("0.5", "0.5", "0.5"), "{id}");
+        assert!(
+            zone(&face, id)
+                .reasons
+                .iter()
+                .any(|r| r.contains("lower half of the zone's range")),
+            "{id}: {:?}",
+            zone(&face, id).reasons
+        );
+    }
+    // Scarred cheeks: the bounds extend to 0.5-2.0, so the half-way line is 1.25 mm.
+    let pen = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 4 },
+        "areas": ["cheeks"], "concerns": ["acne_scars"]
+    }));
+    assert_eq!(mm(zone(&pen, "cheeks")), s("1.0", "1.25", "1.1"));
+    // A 1.5 mm roller cannot stay under it: the cheeks are not planned with it.
+    let roller = plan(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 4 },
+        "areas": ["cheeks"], "concerns": ["acne_scars"],
+        "device": { "model": "roller_192_1_5" }
+    }));
+    assert!(roller.zones.is_empty(), "{:?}", roller.zones);
+    assert_eq!(roller.unplanned_zones[0].zone, "cheeks");
+    assert!(
+        roller.unplanned_zones[0].reason.contains("1.0-1.25 mm"),
+        "{:?}",
+        roller.unplanned_zones
+    );
+}
+
+/// The range the rule halves is a named protocol option (`[depth] first_session_lower_half_of`):
+/// "zone" (the reference's reading, the default) or "concern_range" (the concern's usual range
+/// inside the zone, halved: deeper, and not what the reference says).
+#[test]
+fn which_range_the_darker_skin_rule_halves_is_a_protocol_option() {
+    let p = common::protocol();
+    assert_eq!(p.depth.first_session_lower_half_of.name(), "zone");
+    let clinic = common::clinic_protocol(&[(
+        "planning.toml",
+        common::embedded_text("planning.toml").replacen(
+            "first_session_lower_half_of = \"zone\"",
+            "first_session_lower_half_of = \"concern_range\"",
+            1,
+        ),
+    )]);
+    let intake = common::intake(json!({
+        "client": { "birth_date": "1985-06-15", "fitzpatrick": 5 }, "areas": ["forehead"]
+    }));
+    let plan = needlepoint_domain::engine::plan(&clinic, &intake);
+    assert_eq!(mm(zone(&plan, "forehead")), s("0.5", "0.6", "0.55"));
+}
+
+/// Issue 11, correction 7. The plan contract (docs/intake-and-plan.md, lines 60-63 and
+/// 77-78): only `proceed` and `proceed_with_precautions` let a session be booked, and "a defer
+/// without a date, e.g. nothing can be planned, says why in a finding". A valid intake whose device
+/// or concerns fit no requested zone used to come out as `proceed` with nothing planned.
+#[test]
+fn a_plan_with_nothing_to_treat_is_a_deferral_that_says_what_to_choose_instead() {
+    use needlepoint_domain::plan::Decision;
+    let roller = plan(json!({ "areas": ["forehead"], "device": { "model": "roller_192_1_0" } }));
+    assert!(roller.zones.is_empty());
+    assert_eq!(roller.screening.decision, Decision::Defer);
+    assert_eq!(roller.screening.defer_until, None);
+    let f = finding(&roller, "nothing_to_plan").expect("says why");
+    assert_eq!(f.effect, Effect::Defer);
+    assert!(f.message.contains("0.5-0.75 mm"), "{}", f.message);
+    assert!(
+        f.message.contains("Medical roller, 192 needles, 0.5 mm"),
+        "{}",
+        f.message
+    );
+    assert!(!f.sources.is_empty());
+    let refusal = roller
+        .booking_refusal(jiff::civil::date(2026, 12, 1))
+        .expect("refused");
+    assert!(refusal.contains("Nothing can be planned"), "{refusal}");
+
+    let scalp = plan(json!({ "areas": ["scalp"], "concerns": ["fine_lines"] }));
+    assert_eq!(scalp.screening.decision, Decision::Defer);
+    let f = finding(&scalp, "nothing_to_plan").expect("says why");
+    assert!(
+        f.message.contains("Scalp") && f.message.contains("Hair loss"),
+        "{}",
+        f.message
+    );
+}
+
+/// Reference §6.2, line 520: "Anti-inflammatory drugs | Avoid 2 weeks after [S76 desertsage] vs 1
+/// week [S43] | Clinician choice (flag conflict)". Issue 11, correction 9: the after-care item is
+/// marked as the clinician's choice, with the conflict, for the practitioner.
+#[test]
+fn anti_inflammatory_advice_after_treatment_is_flagged_as_the_clinicians_choice() {
+    let p = plan(json!({}));
+    let item = p
+        .care
+        .after
+        .iter()
+        .find(|a| a.id == "anti_inflammatories")
+        .expect("listed");
+    let note = item
+        .clinician_choice
+        .as_deref()
+        .expect("flagged as the clinician's choice");
+    assert!(note.contains("1 week") && note.contains("2 weeks"), "{note}");
+    assert!(item.text.contains("clinician"), "{}", item.text);
+    assert!(
+        p.care
+            .after
+            .iter()
+            .filter(|a| a.id != "anti_inflammatories")
+            .all(|a| a.clinician_choice.is_none())
+    );
+}
+
+/// How concerns combine on one zone is a named option, `[depth] concerns_combine`: "deepest" (the
+/// deepest concern that fits the zone drives the range, the default) or "shallowest" (the most
+/// conservative: the shallowest that fits drives it). Reference §1.6 gives ranges per indication
+/// and no rule for combining them, so the director chooses.
+#[test]
+fn how_concerns_combine_in_a_zone_is_a_protocol_option() {
+    use needlepoint_domain::protocol::ConcernCombination;
+    let built_in = common::protocol();
+    assert_eq!(built_in.depth.concerns_combine, ConcernCombination::Deepest);
+    let both = json!({ "areas": ["cheeks"], "concerns": ["fine_lines", "acne_scars"] });
+    let deepest = needlepoint_domain::engine::plan(&built_in, &common::intake(both.clone()));
+    assert_eq!(mm(zone(&deepest, "cheeks")), s("1.0", "2.0", "1.5"));
+
+    let clinic = common::clinic_protocol(&[(
+        "planning.toml",
+        common::embedded_text("planning.toml").replacen(
+            "concerns_combine = \"deepest\"",
+            "concerns_combine = \"shallowest\"",
+            1,
+        ),
+    )]);
+    let shallowest = needlepoint_domain::engine::plan(&clinic, &common::intake(both));
+    assert_eq!(mm(zone(&shallowest, "cheeks")), s("0.5", "1.5", "1.0"));
+    assert!(
+        zone(&shallowest, "cheeks")
+            .reasons
+            .iter()
+            .any(|r| r.contains("the shallowest that fits")),
+        "{:?}",
+        zone(&shallowest, "cheeks").reasons
+    );
 }

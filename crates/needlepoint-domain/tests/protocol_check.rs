@@ -2,9 +2,14 @@
 //! protocol never loads.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
+mod common;
+
 use needlepoint_domain::protocol::{EMBEDDED, Protocol, ProtocolFile, ProtocolProblem};
 
-/// The embedded protocol with one file's text replaced.
+/// A clinic's manifest: an edited protocol must not keep the built-in's name and version.
+const CLINIC_MANIFEST: &str = "name = \"Rose Clinic protocol\"\nversion = \"1\"\n";
+
+/// The embedded protocol with one file's text replaced, under a clinic's own name.
 fn load_with(name: &str, text: &str) -> Result<Protocol, Vec<ProtocolProblem>> {
     let files: Vec<ProtocolFile> = EMBEDDED
         .iter()
@@ -14,6 +19,12 @@ fn load_with(name: &str, text: &str) -> Result<Protocol, Vec<ProtocolProblem>> {
                     name: f.name,
                     origin: "clinic/edited.toml",
                     text,
+                }
+            } else if f.name == "protocol.toml" {
+                ProtocolFile {
+                    name: f.name,
+                    origin: "clinic/protocol.toml",
+                    text: CLINIC_MANIFEST,
                 }
             } else {
                 *f
@@ -134,6 +145,28 @@ fn rule_triggers_are_checked() {
 }
 
 #[test]
+fn a_deferral_needs_a_wait_or_a_recheck_and_only_one() {
+    let text = embedded("screening.toml").replacen("recheck_days = 7\n", "", 1);
+    let problems = load_with("screening.toml", &text).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "rule[sunburn_in_zone].effect" && p.message.contains("recheck_days")),
+        "{problems:?}"
+    );
+    let text = embedded("screening.toml").replacen(
+        "when = { history_date = \"tanning_last\", wait_days = 14 }",
+        "when = { history_date = \"tanning_last\", wait_days = 14 }\nrecheck_days = 3",
+        1,
+    );
+    let problems = load_with("screening.toml", &text).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p.field == "rule[tanning_recent].effect"),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn cross_references_between_files_are_checked() {
     let text = embedded("devices.toml").replacen(
         "labelled_indications = [\"acne_scars\"]",
@@ -230,5 +263,71 @@ fn series_figures_are_bounded_so_dates_stay_computable() {
             .iter()
             .any(|p| p.field == "concern[hair_loss].interval_max_days"),
         "{problems:?}"
+    );
+}
+
+/// Issue 11: `protocol check` reports every problem in one run, syntax errors of several files
+/// included, never only the first: a file that cannot be read does not stop the others from
+/// being checked, and a wrong key in one entry does not hide the next entry's problems.
+#[test]
+fn every_problem_of_every_file_is_reported_in_one_run() {
+    let zones = format!("{}\n[[zone]\nid = \"broken\"\n", embedded("zones.toml"));
+    let care = embedded("care.toml").replacen("days_before = 3", "days_before = = 3", 1);
+    let concerns = embedded("concerns.toml")
+        .replacen("sessions = 3", "sessions = 3\nsesions = 3", 1)
+        .replacen("sessions = 4", "sessions = 4\nsesions = 4", 1);
+    let planning = embedded("planning.toml").replacen("step_mm = 0.05", "step_mm = 0.0", 1);
+    let lines = common::files_with(&[
+        ("zones.toml", zones.clone()),
+        ("care.toml", care.clone()),
+        ("concerns.toml", concerns.clone()),
+        ("planning.toml", planning.clone()),
+    ])
+    .unwrap_err();
+    let has = |file: &str, line: usize, text: &str| {
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{file}:{line}: ")) && l.contains(text))
+    };
+    assert!(
+        has("zones.toml", zones.lines().count() - 1, ""),
+        "zones.toml's syntax error: {lines:#?}"
+    );
+    assert!(
+        has("care.toml", line_of(&care, "days_before = = 3"), ""),
+        "care.toml's syntax error: {lines:#?}"
+    );
+    assert!(
+        has("concerns.toml", line_of(&concerns, "sesions = 3"), "sesions"),
+        "the first concern's unknown key: {lines:#?}"
+    );
+    assert!(
+        has("concerns.toml", line_of(&concerns, "sesions = 4"), "sesions"),
+        "the second concern's unknown key, after the first: {lines:#?}"
+    );
+    assert!(
+        has(
+            "planning.toml",
+            line_of(&planning, "step_mm = 0.0"),
+            "depth.step_mm"
+        ),
+        "planning.toml's figure, though other files do not parse: {lines:#?}"
+    );
+}
+
+#[test]
+fn several_syntax_errors_in_one_file_are_all_reported() {
+    let text = embedded("zones.toml")
+        .replacen("min_mm = 0.25", "min_mm = = 0.25", 1)
+        .replacen("needling_minutes = 8", "needling_minutes = = 8", 1);
+    let problems = load_with("zones.toml", &text).unwrap_err();
+    let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+    assert!(
+        lines.contains(&Some(line_of(&text, "min_mm = = 0.25"))),
+        "{problems:#?}"
+    );
+    assert!(
+        lines.contains(&Some(line_of(&text, "needling_minutes = = 8"))),
+        "{problems:#?}"
     );
 }

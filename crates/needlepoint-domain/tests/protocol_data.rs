@@ -24,7 +24,7 @@ fn embedded_protocol_loads() {
     assert!(!p.rules.is_empty());
 }
 
-/// The ids the intake contract names (shared/contracts/intake-and-plan.md).
+/// The ids the intake contract names (docs/intake-and-plan.md).
 #[test]
 fn protocol_defines_exactly_the_contract_vocabulary() {
     let p = protocol();

@@ -1,10 +1,12 @@
-//! Screening, one rule family at a time: hard stops, referrals, waiting periods, zone exclusions,
-//! precautions, and how they combine into one decision.
+//! Screening, one rule family at a time: hard stops, referrals, zone exclusions, precautions, and
+//! how they combine into one decision (the waiting periods are in `screening_waits.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a panic in a test is a failing test
 
 mod common;
 
 use common::{finding, plan, rules_with};
+use jiff::civil::date;
+use needlepoint_domain::intake::parse;
 use needlepoint_domain::plan::Decision;
 use needlepoint_domain::protocol::Effect;
 use serde_json::json;
@@ -62,79 +64,13 @@ fn a_hard_stop_outranks_a_referral_and_a_deferral() {
         "pregnant": true, "anticoagulants": true, "topical_retinoid_last_use": "2026-11-30"
     }}));
     assert_eq!(p.screening.decision, Decision::NotCandidate);
-    assert_eq!(
-        p.screening.defer_until, None,
-        "a deferral date means nothing once treatment is ruled out"
-    );
+    // The retinoid's wait still dates the plan (issue 11, correction 2).
+    assert_eq!(p.screening.defer_until, Some(date(2026, 12, 3)));
     // Strongest first.
     let effects: Vec<Effect> = p.screening.findings.iter().map(|f| f.effect).collect();
     let mut sorted = effects.clone();
     sorted.sort();
     assert_eq!(effects, sorted);
-}
-
-#[test]
-fn waiting_periods_defer_until_the_date_they_end() {
-    for (question, last, until) in [
-        ("isotretinoin_last_dose", "2026-08-31", "2027-02-28"), // 6 months, clamped to month end
-        ("topical_retinoid_last_use", "2026-11-30", "2026-12-03"),
-        ("exfoliant_last_use", "2026-11-29", "2026-12-02"),
-        ("dermal_filler_last", "2026-11-20", "2026-12-04"),
-        ("neuromodulator_last", "2026-11-25", "2026-12-09"),
-        ("chemical_peel_last", "2026-11-10", "2026-12-08"),
-        ("laser_non_ablative_last", "2026-11-15", "2026-12-06"),
-        ("laser_ablative_last", "2026-10-01", "2026-12-24"),
-        ("laser_last", "2026-10-01", "2026-12-24"),
-        ("tanning_last", "2026-11-25", "2026-12-09"),
-    ] {
-        let p = plan(json!({ "history": { question: last } }));
-        assert_eq!(p.screening.decision, Decision::Defer, "{question}");
-        assert_eq!(
-            p.screening.defer_until.map(|d| d.to_string()),
-            Some(until.to_string()),
-            "{question}"
-        );
-        assert_eq!(
-            p.series.starts_on.to_string(),
-            until,
-            "the series starts when the wait ends"
-        );
-    }
-}
-
-#[test]
-fn a_waiting_period_that_has_passed_fires_nothing() {
-    // Retinoid stopped exactly 3 days before: treatment is allowed on the day the wait ends.
-    let p = plan(
-        json!({ "history": { "topical_retinoid_last_use": "2026-11-28", "isotretinoin_last_dose": "2026-06-01" } }),
-    );
-    assert_eq!(p.screening.decision, Decision::Proceed);
-}
-
-#[test]
-fn the_latest_of_several_deferrals_decides() {
-    let p = plan(
-        json!({ "history": { "topical_retinoid_last_use": "2026-11-30", "dermal_filler_last": "2026-11-25" } }),
-    );
-    assert_eq!(
-        p.screening.defer_until.map(|d| d.to_string()),
-        Some("2026-12-09".into())
-    );
-    assert_eq!(rules_with(&p, Effect::Defer).len(), 2);
-}
-
-#[test]
-fn an_unrecorded_laser_type_waits_as_long_as_an_ablative_one() {
-    let unknown = plan(json!({ "history": { "laser_last": "2026-11-20" } }));
-    let non_ablative = plan(json!({ "history": { "laser_non_ablative_last": "2026-11-20" } }));
-    assert_eq!(
-        non_ablative.screening.defer_until.map(|d| d.to_string()),
-        Some("2026-12-11".into())
-    );
-    assert_eq!(
-        unknown.screening.defer_until.map(|d| d.to_string()),
-        Some("2027-02-12".into())
-    );
 }
 
 #[test]
@@ -145,7 +81,6 @@ fn each_active_condition_excludes_the_zones_where_it_is() {
         ("psoriasis", "psoriasis_active"),
         ("infection", "infection_in_zone"),
         ("cold_sore", "cold_sore_in_zone"),
-        ("sunburn", "sunburn_in_zone"),
         ("open_wound", "open_wound_in_zone"),
         ("suspicious_lesion", "suspicious_lesion_in_zone"),
         ("tattoo", "tattoo_in_zone"),
@@ -174,27 +109,125 @@ fn each_active_condition_excludes_the_zones_where_it_is() {
     }
 }
 
+/// Reference §2.2, line 196: "Sunburn / irritated skin | DEFER | Reschedule". Issue 11, correction
+/// 4: it defers the session (it used to exclude only the zone), until a re-check date the protocol
+/// gives with no dated history item behind it.
 #[test]
-fn acne_severity_decides_between_exclusion_and_precaution() {
-    let severe = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "severe", "zones": ["cheeks"] }] }),
+fn sunburn_or_irritated_skin_defers_until_the_skin_is_checked_again() {
+    let p = plan(json!({ "conditions": [{ "condition": "sunburn", "zones": ["cheeks"] }] }));
+    assert_eq!(p.screening.decision, Decision::Defer);
+    assert!(
+        p.screening.excluded_zones.is_empty(),
+        "a deferral, not only an exclusion"
     );
-    assert_eq!(severe.screening.excluded_zones, vec!["cheeks".to_string()]);
-    let moderate = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "moderate", "zones": ["cheeks"] }] }),
-    );
-    assert_eq!(moderate.screening.excluded_zones, vec!["cheeks".to_string()]);
-    let mild = plan(
-        json!({ "conditions": [{ "condition": "active_acne", "severity": "mild", "zones": ["cheeks"] }] }),
-    );
-    assert!(mild.screening.excluded_zones.is_empty());
+    let f = finding(&p, "sunburn_in_zone").expect("fires");
     assert_eq!(
-        finding(&mild, "mild_acne_in_zone").map(|f| f.effect),
-        Some(Effect::Precaution)
+        (f.effect, f.zones.clone()),
+        (Effect::Defer, vec!["cheeks".to_string()])
     );
-    // No severity given: read as the protocol's cautious default (severe).
-    let unstated = plan(json!({ "conditions": [{ "condition": "active_acne", "zones": ["cheeks"] }] }));
-    assert_eq!(unstated.screening.excluded_zones, vec!["cheeks".to_string()]);
+    let recheck = date(2026, 12, 8);
+    assert_eq!(f.until, Some(recheck));
+    assert_eq!(f.recheck_on, Some(recheck));
+    assert!(
+        f.message.contains("re-check") && f.message.contains("2026-12-08"),
+        "{}",
+        f.message
+    );
+    assert_eq!(p.screening.defer_until, Some(recheck));
+    assert_eq!(p.series.starts_on, recheck);
+    // The condition was recorded as active: this intake cannot be booked even after the date; the
+    // client is screened again.
+    let refusal = p
+        .booking_refusal(date(2026, 12, 9))
+        .expect("needs a new screening");
+    assert!(refusal.contains("Screen the client again"), "{refusal}");
+
+    // Sunburn away from the requested zones is noted, and does not defer.
+    let elsewhere = plan(json!({ "conditions": [{ "condition": "sunburn", "zones": ["decolletage"] }] }));
+    assert_eq!(elsewhere.screening.decision, Decision::Proceed);
+    assert_eq!(
+        finding(&elsewhere, "sunburn_in_zone").map(|f| f.effect),
+        Some(Effect::Info)
+    );
+}
+
+/// Reference §2.2, line 193: "Active acne (inflammatory, papulopustular, cystic) in area | ABS in
+/// most lists | Treat acne first". Issue 11, correction 5: the absolute row at every severity (mild
+/// acne used to be a precaution).
+#[test]
+fn active_acne_in_the_treated_area_excludes_the_zone_at_any_severity() {
+    for severity in [Some("mild"), Some("moderate"), Some("severe"), None] {
+        let mut condition = json!({ "condition": "active_acne", "zones": ["cheeks"] });
+        if let Some(severity) = severity {
+            condition["severity"] = json!(severity);
+        }
+        let p = plan(json!({ "conditions": [condition] }));
+        assert_eq!(
+            p.screening.excluded_zones,
+            vec!["cheeks".to_string()],
+            "{severity:?}"
+        );
+        assert_eq!(
+            finding(&p, "active_acne_in_zone").map(|f| f.effect),
+            Some(Effect::ExcludeZone),
+            "{severity:?}"
+        );
+        assert!(rules_with(&p, Effect::Precaution).is_empty(), "{severity:?}");
+    }
+}
+
+/// The same row notes the conflict: "acne vulgaris listed among MN indications in skin of colour"
+/// [S53]. A clinic that wants that exception turns it on in its protocol (the rule
+/// `active_acne_skin_of_colour_exception`, off by default); the plan then says so.
+#[test]
+fn the_skin_of_colour_acne_exception_applies_only_when_the_clinic_turns_it_on() {
+    let mild_acne = |fitzpatrick: u8, severity: &str| {
+        common::intake(json!({
+            "client": { "birth_date": "1985-06-15", "fitzpatrick": fitzpatrick },
+            "conditions": [{ "condition": "active_acne", "severity": severity, "zones": ["cheeks"] }]
+        }))
+    };
+    let built_in = common::protocol();
+    let exception = built_in
+        .rules
+        .iter()
+        .find(|r| r.id == "active_acne_skin_of_colour_exception")
+        .expect("the option is there");
+    assert!(!exception.enabled, "off unless the clinic turns it on");
+    let off = needlepoint_domain::engine::plan(&built_in, &mild_acne(5, "mild"));
+    assert_eq!(off.screening.excluded_zones, vec!["cheeks".to_string()]);
+
+    let clinic = common::clinic_protocol(&[(
+        "screening.toml",
+        common::embedded_text("screening.toml").replacen(
+            "id = \"active_acne_skin_of_colour_exception\"\nenabled = false",
+            "id = \"active_acne_skin_of_colour_exception\"\nenabled = true",
+            1,
+        ),
+    )]);
+    let on = needlepoint_domain::engine::plan(&clinic, &mild_acne(5, "mild"));
+    assert!(
+        on.screening.excluded_zones.is_empty(),
+        "{:?}",
+        on.screening.findings
+    );
+    assert!(finding(&on, "active_acne_in_zone").is_none());
+    let f = finding(&on, "active_acne_skin_of_colour_exception").expect("the plan says so");
+    assert_eq!(
+        (f.effect, f.zones.clone()),
+        (Effect::Precaution, vec!["cheeks".to_string()])
+    );
+    assert!(f.message.contains("skin-of-colour exception"), "{}", f.message);
+    assert!(f.sources.contains(&"S53".to_string()));
+    // Lighter skin, or acne beyond mild: the absolute row still applies.
+    for (fitzpatrick, severity) in [(2, "mild"), (5, "moderate")] {
+        let still = needlepoint_domain::engine::plan(&clinic, &mild_acne(fitzpatrick, severity));
+        assert_eq!(
+            still.screening.excluded_zones,
+            vec!["cheeks".to_string()],
+            "{fitzpatrick} {severity}"
+        );
+    }
 }
 
 #[test]
@@ -231,17 +264,63 @@ fn when_every_zone_is_excluded_no_session_can_go_ahead() {
     );
 }
 
+/// Reference §2.2, line 192: a history of HSV labialis when treating the face is REL (physician
+/// review), with antiviral prophylaxis before and after, the regimen the prescriber's; §6.1,
+/// line 500: the antiviral starts at least a day before. Issue 11, correction 3: a referral (it was
+/// a precaution), and no session before the antiviral's lead time has passed.
 #[test]
-fn cold_sore_history_asks_for_antiviral_cover_only_when_the_face_is_treated() {
+fn cold_sore_history_is_a_physician_review_with_an_antiviral_started_a_day_ahead() {
     let face = plan(json!({ "history": { "hsv_history": true } }));
-    assert_eq!(
-        finding(&face, "hsv_prophylaxis").map(|f| f.effect),
-        Some(Effect::Precaution)
-    );
-    assert_eq!(face.screening.decision, Decision::ProceedWithPrecautions);
+    assert_eq!(face.screening.decision, Decision::Refer);
+    let f = finding(&face, "hsv_prophylaxis").expect("fires for the face");
+    assert_eq!(f.effect, Effect::Refer);
+    assert!(f.message.contains("at least 1 day before"), "{}", f.message);
+    // The treatment date cannot be the session day: the antiviral must have started the day before.
+    let tomorrow = date(2026, 12, 2);
+    assert_eq!(f.until, Some(tomorrow));
+    assert_eq!(face.screening.defer_until, Some(tomorrow));
+    assert_eq!(face.series.starts_on, tomorrow);
+    let antiviral = face
+        .care
+        .before
+        .iter()
+        .find(|b| b.id == "start_antiviral")
+        .map(|b| b.on);
+    assert_eq!(antiviral, Some(date(2026, 12, 1)));
+    // What a booking needs: the plan refuses the treatment date itself, and says why.
+    let refusal = face.booking_refusal(date(2026, 12, 1)).expect("refused");
+    assert!(refusal.contains("2026-12-02"), "{refusal}");
+
     let scalp =
         plan(json!({ "areas": ["scalp"], "concerns": ["hair_loss"], "history": { "hsv_history": true } }));
     assert!(finding(&scalp, "hsv_prophylaxis").is_none());
+    assert_eq!(scalp.screening.defer_until, None);
+}
+
+/// Reference §1.5, line 111: perioral "HSV screen mandatory". Issue 11, correction 3: when the
+/// perioral zone is requested, a blank cold-sore answer is an error naming the field, not "no".
+#[test]
+fn the_cold_sore_question_must_be_answered_when_the_perioral_zone_is_requested() {
+    let p = common::protocol();
+    let perioral = common::intake_json(json!({ "areas": ["perioral", "chin"] }));
+    let errors = parse::from_value(&perioral, &p).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{:?}", errors.0);
+    assert_eq!(errors.0[0].path, "history.hsv_history");
+    assert!(
+        errors.0[0].problem.contains("Around the mouth is requested"),
+        "{}",
+        errors.0[0].problem
+    );
+    let mut answered = perioral.clone();
+    answered["history"] = json!({ "hsv_history": null });
+    assert_eq!(
+        parse::from_value(&answered, &p).unwrap_err().0[0].path,
+        "history.hsv_history"
+    );
+    answered["history"] = json!({ "hsv_history": false });
+    assert!(parse::from_value(&answered, &p).is_ok());
+    // Elsewhere on the face a blank still reads as "no".
+    assert!(parse::from_value(&common::intake_json(json!({ "areas": ["forehead"] })), &p).is_ok());
 }
 
 #[test]
@@ -293,5 +372,69 @@ fn every_finding_names_its_rule_and_cites_sources() {
         assert!(!f.message.is_empty(), "{}", f.rule);
         assert!(!f.sources.is_empty(), "{} cites nothing", f.rule);
         assert!(!f.evidence.is_empty(), "{} has no evidence tag", f.rule);
+    }
+}
+
+/// A clinic whose prescriber has a standing arrangement may make the cold-sore rule a precaution;
+/// the antiviral's lead time still holds: a same-day booking is refused, the next day is not.
+#[test]
+fn a_lead_time_refuses_a_same_day_booking_whatever_the_decision() {
+    let clinic = common::clinic_protocol(&[(
+        "screening.toml",
+        common::embedded_text("screening.toml").replacen(
+            "id = \"hsv_prophylaxis\"\neffect = \"refer\"",
+            "id = \"hsv_prophylaxis\"\neffect = \"precaution\"",
+            1,
+        ),
+    )]);
+    let intake = common::intake(json!({ "history": { "hsv_history": true } }));
+    let p = needlepoint_domain::engine::plan(&clinic, &intake);
+    assert_eq!(p.screening.decision, Decision::ProceedWithPrecautions);
+    assert_eq!(p.screening.defer_until, Some(date(2026, 12, 2)));
+    let refusal = p.booking_refusal(date(2026, 12, 1)).expect("same day refused");
+    assert!(
+        refusal.contains("No session before 2026-12-02") && refusal.contains("hsv_prophylaxis"),
+        "{refusal}"
+    );
+    assert_eq!(p.booking_refusal(date(2026, 12, 2)), None);
+}
+
+/// Issue 11, correction 9: screening items the reference lists that the intake could not record.
+/// Reference §2.2: line 212 "Cardiac abnormalities / pacemaker | REL"; line 213 "Photosensitising
+/// medications | REL"; line 208 "Facial surgery / new scars | DEFER | ... within 1 year ... new
+/// scars 6 weeks–6 months with physician approval" (the longest wait is taken); line 198
+/// "Chemotherapy / radiotherapy | ABS during; DEFER after | No radiation to the skin within 3 months".
+#[test]
+fn the_screening_items_the_intake_could_not_record_now_screen() {
+    for (question, rule) in [
+        ("implanted_electronic_device", "implanted_electronic_device"),
+        ("photosensitising_medication", "photosensitising_medication"),
+    ] {
+        let p = plan(json!({ "history": { question: true } }));
+        assert_eq!(p.screening.decision, Decision::Refer, "{question}");
+        assert_eq!(
+            finding(&p, rule).map(|f| f.effect),
+            Some(Effect::Refer),
+            "{question}"
+        );
+    }
+    for (question, last, rule, until) in [
+        (
+            "facial_surgery_last",
+            "2026-06-01",
+            "facial_surgery_recent",
+            date(2027, 6, 1),
+        ),
+        (
+            "radiotherapy_last",
+            "2026-10-01",
+            "radiotherapy_recent",
+            date(2027, 1, 1),
+        ),
+    ] {
+        let p = plan(json!({ "history": { question: last } }));
+        assert_eq!(p.screening.decision, Decision::Defer, "{question}");
+        assert_eq!(p.screening.defer_until, Some(until), "{question}");
+        assert!(finding(&p, rule).is_some(), "{question}");
     }
 }

@@ -59,6 +59,19 @@ fn the_gate_stays_shut_for_each_missing_condition() {
     assert_eq!(codes(&unanswered), ["changes_not_answered"]);
 }
 
+/// A plan that may proceed can still name an earliest session (an antiviral's lead time, a wait
+/// under a precaution): the gate holds the session until then, whatever the decision.
+#[test]
+fn an_earliest_session_date_blocks_until_it_comes_whatever_the_decision() {
+    let tomorrow = date(2026, 12, 2);
+    assert_eq!(
+        codes(&gate(Decision::ProceedWithPrecautions, Some(tomorrow))),
+        ["deferred"]
+    );
+    assert_eq!(codes(&gate(Decision::Proceed, Some(tomorrow))), ["deferred"]);
+    assert!(check(&gate(Decision::ProceedWithPrecautions, Some(DAY))).may_start);
+}
+
 #[test]
 fn a_deferral_whose_date_has_come_does_not_block() {
     assert!(check(&gate(Decision::Defer, Some(DAY))).may_start);
@@ -324,4 +337,51 @@ fn aftercare_follows_the_depths_actually_used() {
         "deeper work takes longer to settle: {shallow:?} vs {deep:?}"
     );
     assert!(planned_depth > Mm::ZERO);
+}
+
+/// Which areas count as large for numbing under occlusion is protocol data (`[numbing]
+/// large_area_regions` in procedure.toml): the reference's face + neck + décolletage (§3.2, line
+/// 283, from the FDA advisories on large areas under wrap, line 276), and the body, where the
+/// advisories' deaths happened (legs under plastic wrap): the reference does not list the body, so
+/// the protocol takes the safer reading and warns there too.
+#[test]
+fn which_areas_count_as_large_under_occlusion_comes_from_the_protocol() {
+    let p = protocol();
+    assert_eq!(
+        p.numbing.large_area_regions,
+        vec![
+            vec!["face".to_string(), "neck".into(), "decolletage".into()],
+            vec!["body".to_string()]
+        ]
+    );
+    let mut body_room = room();
+    body_room.planned = vec![("body".into(), Mm::from_hundredths(150))];
+    let mut chart = complete_chart();
+    chart.zones = vec![zone("body", 1.5)];
+    let numbing = chart.anaesthetic.as_mut().unwrap();
+    numbing.occlusion = true;
+    numbing.areas = vec!["body".into()];
+    let review = reviewed(&body_room, &chart, 200, false);
+    assert_eq!(fields(&review.warnings), ["anaesthetic.occlusion"]);
+    assert!(
+        review.warnings[0].message.contains("Body"),
+        "{}",
+        review.warnings[0].message
+    );
+    // Face alone under wrap is not a large area.
+    let mut face = complete_chart();
+    face.anaesthetic.as_mut().unwrap().occlusion = true;
+    assert!(fields(&reviewed(&room(), &face, 150, false).warnings).is_empty());
+}
+
+/// The chart's numbing-area choices: the planned zones, then the protocol's extra zones (numbing
+/// often spreads past the treated zones; `[numbing] extra_zones`), each once.
+#[test]
+fn the_numbing_area_choices_come_from_the_plan_and_the_protocol() {
+    let p = protocol();
+    let planned = vec!["forehead".to_string(), "neck".to_string()];
+    assert_eq!(
+        needlepoint_domain::chart::numbing_area_choices(&p, &planned),
+        ["forehead", "neck", "decolletage"]
+    );
 }

@@ -99,10 +99,10 @@ pub async fn fresh(engine: Engine) -> StoreResult<TestStore> {
             let dir = std::env::temp_dir().join(format!("needlepoint-test-{}", uuid::Uuid::new_v4()));
             std::fs::create_dir_all(&dir).map_err(|e| StoreError::Backend(e.to_string()))?;
             let url = format!("sqlite://{}", dir.join("needlepoint.db").display());
-            let store = Arc::new(SqliteStore::open(&url, true).await?);
+            let store: Arc<SqliteStore> = Arc::new(needlepoint_store_sqlite::open(&url, true).await?);
             Ok(TestStore {
                 store: store.clone(),
-                tables: store.clone(),
+                tables: Arc::new(store.engine().clone()),
                 url,
                 engine,
                 sqlite: Some(store),
@@ -115,10 +115,11 @@ pub async fn fresh(engine: Engine) -> StoreResult<TestStore> {
                 .await
                 .map_err(|e| StoreError::Backend(format!("creating a scratch database: {e}")))?;
             let url = database.url().to_string();
-            let store = Arc::new(PgStore::open(&url, PgOptions::default()).await?);
+            let store: Arc<PgStore> =
+                Arc::new(needlepoint_store_postgres::open(&url, PgOptions::default()).await?);
             Ok(TestStore {
-                store: store.clone(),
-                tables: store,
+                tables: Arc::new(store.engine().clone()),
+                store,
                 url,
                 engine,
                 sqlite: None,
@@ -140,7 +141,7 @@ impl TestStore {
         let statement = sqlx::AssertSqlSafe(statement.to_string());
         match &self.sqlite {
             Some(sqlite) => sqlx::query(statement)
-                .execute(sqlite.pool())
+                .execute(sqlite.engine().pool())
                 .await
                 .map(|done| done.rows_affected()),
             None => {
@@ -159,7 +160,7 @@ impl TestStore {
     pub async fn texts(&self, query: &str) -> Result<Vec<String>, String> {
         let query = sqlx::AssertSqlSafe(query.to_string());
         match &self.sqlite {
-            Some(sqlite) => sqlx::query_scalar(query).fetch_all(sqlite.pool()).await,
+            Some(sqlite) => sqlx::query_scalar(query).fetch_all(sqlite.engine().pool()).await,
             None => {
                 let pool = sqlx::PgPool::connect(&self.url)
                     .await
@@ -176,7 +177,7 @@ impl TestStore {
     pub async fn number(&self, query: &str) -> Result<i64, String> {
         let query = sqlx::AssertSqlSafe(query.to_string());
         match &self.sqlite {
-            Some(sqlite) => sqlx::query_scalar(query).fetch_one(sqlite.pool()).await,
+            Some(sqlite) => sqlx::query_scalar(query).fetch_one(sqlite.engine().pool()).await,
             None => {
                 let pool = sqlx::PgPool::connect(&self.url)
                     .await

@@ -5,36 +5,37 @@
 //! them) and keeps to what PostgreSQL-compatible distributed engines also run: no triggers, no
 //! LISTEN/NOTIFY, and migrations that can run without an advisory lock (`single_migrator`).
 //!
-//! Every audited write extends the one audit chain, so audited writes take turns, as SQLite's
-//! `BEGIN IMMEDIATE` makes them: within a server on a local lock, and between servers by locking
-//! the chain's last entry (`SELECT … FOR UPDATE`) before anything else. A writer that waited may
-//! find the chain has grown meanwhile; its append then takes a number already taken, and the whole
-//! transaction runs again, as it does on a serialization failure (SQLSTATE 40001, which
-//! PostgreSQL-compatible serializable engines report). Serializable isolation was tried first: two
-//! servers appending at once aborted each other as "pivots" over and over (a livelock), where a
-//! lock simply queues them. A commit returns once PostgreSQL has flushed its WAL
-//! (`synchronous_commit`, checked at start).
+//! The records, statements and rules are the shared SQL's (`needlepoint-store-sql`); this crate
+//! adds reads through a pool, every write through one group writer per server (`writer`: a batch
+//! per transaction, the audit chain's end locked first so that several servers take turns, a
+//! collided batch run again), the migrations, and backup and copy with PostgreSQL's own tools.
+//! Serializable isolation was tried first: two servers appending at once aborted each other as
+//! "pivots" over and over (a livelock), where a lock simply queues them. A commit returns once
+//! PostgreSQL has flushed its WAL (`synchronous_commit`, checked at start).
 
 pub mod backup;
 pub mod scratch;
-mod store;
 mod transfer;
+mod writer;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use needlepoint_store::{StoreError, StoreResult};
+use needlepoint_store_sql::SqlStore;
+use needlepoint_store_sql::engine::{Engine, Write};
+use needlepoint_store_sql::value::{Row, Value};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{Column, ConnectOptions, PgPool, Postgres, Row as _, TypeInfo};
+
+use writer::PgWriter;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// How many times a write that collided with another server's is tried in all.
-const MAX_ATTEMPTS: u32 = 12;
-
 /// Constraints that only a concurrent writer can break: the next link of the audit chain, the next
 /// number of a client's intake, the next version of a consent text. Breaking one means "someone
-/// wrote first", so the transaction is retried rather than reported as a duplicate.
+/// wrote first", so the batch is run again rather than reported as a duplicate.
 const RACE_CONSTRAINTS: [&str; 3] = [
     "audit_log_pkey",
     "intakes_client_id_number_key",
@@ -42,11 +43,13 @@ const RACE_CONSTRAINTS: [&str; 3] = [
 ];
 
 /// A clinic's records in one PostgreSQL database.
-#[derive(Debug)]
-pub struct PgStore {
+pub type PgStore = SqlStore<PgEngine>;
+
+/// Reads through a pool; writes through this server's group writer.
+#[derive(Clone, Debug)]
+pub struct PgEngine {
     pool: PgPool,
-    /// Audited writes of this server take turns: they all extend the one audit chain.
-    writes: tokio::sync::Mutex<()>,
+    writer: PgWriter,
 }
 
 /// How to open the database.
@@ -104,10 +107,62 @@ fn backend(error: sqlx::Error) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
-impl PgStore {
-    /// Connects to `url` (`postgres://…`). The database must exist: a mistyped name is an error,
-    /// never a new empty clinic.
-    pub async fn open(url: &str, options: PgOptions) -> StoreResult<PgStore> {
+/// Binds the values in order.
+fn with_args<'q>(
+    mut query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    args: &'q [Value],
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    for value in args {
+        query = match value {
+            Value::Int(v) => query.bind(*v),
+            Value::Real(v) => query.bind(*v),
+            Value::Text(v) => query.bind(v.as_deref()),
+            Value::Blob(v) => query.bind(v.as_deref()),
+        };
+    }
+    query
+}
+
+/// PostgreSQL's rows as the shared SQL reads them.
+fn query_rows(rows: &[PgRow]) -> StoreResult<Vec<Row>> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let names: Arc<[String]> = first.columns().iter().map(|c| c.name().to_string()).collect();
+    let kinds: Vec<&str> = first.columns().iter().map(|c| c.type_info().name()).collect();
+    rows.iter()
+        .map(|row| {
+            let values = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, kind)| cell(row, i, kind))
+                .collect::<StoreResult<Vec<Value>>>()?;
+            Ok(Row::new(names.clone(), values))
+        })
+        .collect()
+}
+
+fn cell(row: &PgRow, i: usize, kind: &str) -> StoreResult<Value> {
+    let failed = |e: sqlx::Error| StoreError::Backend(format!("column {i} ({kind}): {e}"));
+    Ok(match kind {
+        "INT8" => Value::Int(row.try_get::<Option<i64>, _>(i).map_err(failed)?),
+        "INT4" => Value::Int(row.try_get::<Option<i32>, _>(i).map_err(failed)?.map(i64::from)),
+        "INT2" => Value::Int(row.try_get::<Option<i16>, _>(i).map_err(failed)?.map(i64::from)),
+        "BOOL" => Value::Int(row.try_get::<Option<bool>, _>(i).map_err(failed)?.map(i64::from)),
+        "FLOAT8" => Value::Real(row.try_get::<Option<f64>, _>(i).map_err(failed)?),
+        "BYTEA" => Value::Blob(row.try_get::<Option<Vec<u8>>, _>(i).map_err(failed)?),
+        _ => Value::Text(row.try_get::<Option<String>, _>(i).map_err(failed)?),
+    })
+}
+
+/// Connects to `url` (`postgres://…`). The database must exist: a mistyped name is an error,
+/// never a new empty clinic.
+pub async fn open(url: &str, options: PgOptions) -> StoreResult<PgStore> {
+    Ok(SqlStore::new(PgEngine::open(url, options).await?))
+}
+
+impl PgEngine {
+    pub async fn open(url: &str, options: PgOptions) -> StoreResult<PgEngine> {
         let connect: PgConnectOptions = url
             .parse()
             .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL: {e}")))?;
@@ -117,7 +172,7 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
         if options.migrate {
@@ -126,19 +181,39 @@ impl PgStore {
                 .map_err(|e| StoreError::Backend(format!("migrating PostgreSQL: {e}")))?;
         }
         warn_unless_durable(&pool).await;
-        Ok(PgStore {
-            pool,
-            writes: tokio::sync::Mutex::new(()),
-        })
+        let writer = PgWriter::start(connect)?;
+        Ok(PgEngine { pool, writer })
     }
 
     /// The raw pool, for tests that must look at or tamper with what is stored.
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
 
-    async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
-        self.pool.begin().await.map_err(backend)
+impl Engine for PgEngine {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)
+            .map(|_| ())
+    }
+
+    async fn query(&self, sql: &str, args: Vec<Value>) -> StoreResult<Vec<Row>> {
+        let rows = with_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        query_rows(&rows)
+    }
+
+    async fn write<T, W>(&self, work: W) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        W: Write<T>,
+    {
+        self.writer.write(work).await
     }
 }
 
@@ -157,15 +232,4 @@ async fn warn_unless_durable(pool: &PgPool) {
             );
         }
     }
-}
-
-/// Waits a little before trying a collided write again, longer each time, with jitter so that two
-/// servers do not collide in step.
-async fn backoff(attempt: u32) {
-    let jitter = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::from(d.subsec_nanos() % 1000))
-        .unwrap_or(0);
-    let micros = 500 * u64::from(attempt.min(10)) + jitter * u64::from(attempt.min(10));
-    tokio::time::sleep(Duration::from_micros(micros)).await;
 }

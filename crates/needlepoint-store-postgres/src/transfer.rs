@@ -8,7 +8,7 @@ use needlepoint_store::{StoreError, StoreResult};
 use needlepoint_store_sql::transfer::{Cell, Column, Tables, cells, count_sql, insert_sql, select_sql};
 use sqlx::Row;
 
-use crate::{PgStore, backend};
+use crate::{PgEngine, backend};
 
 /// A table's columns, sorted by name, through any connection (the pool, or a backup's snapshot).
 pub(crate) async fn columns<'e>(
@@ -43,7 +43,7 @@ pub(crate) async fn columns<'e>(
 }
 
 #[async_trait]
-impl Tables for PgStore {
+impl Tables for PgEngine {
     fn engine(&self) -> &'static str {
         "PostgreSQL"
     }

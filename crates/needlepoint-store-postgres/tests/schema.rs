@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use needlepoint_store_sqlite::SqliteStore;
+use needlepoint_store_sqlite::SqliteEngine;
 use sqlx::{Connection, PgConnection, Row};
 
 #[test]
 fn both_engines_have_the_same_migration_versions() {
     assert_eq!(
         needlepoint_store_postgres::migration_versions(),
-        SqliteStore::migration_versions()
+        SqliteEngine::migration_versions()
     );
 }
 
@@ -21,7 +21,7 @@ async fn sqlite_schema() -> BTreeMap<String, Vec<String>> {
     let dir = std::env::temp_dir().join(format!("needlepoint-schema-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("schema.db");
-    SqliteStore::open(&format!("sqlite://{}", path.display()), true)
+    needlepoint_store_sqlite::open(&format!("sqlite://{}", path.display()), true)
         .await
         .unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();

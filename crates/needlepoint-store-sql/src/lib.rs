@@ -1,68 +1,95 @@
-//! What the SQL engines (SQLite, PostgreSQL) share, so that both store and read a record the same
-//! way: turning rows into records, the search keys, the audit chain's links, the chart guard.
+//! Needlepoint's storage written once for every SQL engine: each aggregate's statements, the
+//! logic around them (version checks, clash checks, the chart guard) and the mapping of rows to
+//! records live here, in one module per aggregate, as [`SqlStore`] over any [`Engine`]. Each
+//! engine crate supplies only what truly differs: its connections, how a write transaction
+//! begins and retries, how a driver's rows become [`value::Row`]s, its migrations, backup and copy.
 
-pub mod clash;
+pub mod engine;
+pub mod keys;
 pub mod rows;
-pub mod search;
 pub mod transfer;
+pub mod value;
 
-use needlepoint_store::audit::{GENESIS, entry_hash};
-use needlepoint_store::{ChartRecord, NewAuditEntry, StoreError, StoreResult};
+mod accounts;
+mod audit;
+mod book;
+mod charts;
+mod clients;
+mod consents;
+mod intakes;
+mod resources;
 
-/// The client columns every client query selects (never the search keys).
-pub const CLIENT_COLUMNS: &str =
-    "id, given_name, family_name, birth_date, email, phone, version, archived, created_at, updated_at";
+pub use book::CLASH_SQL;
+pub use clients::client_search;
+pub use engine::Engine;
 
-/// A consent with its template's kind and version.
-pub const CONSENT_SELECT: &str = "SELECT c.*, t.kind, t.version AS template_version FROM consents c
-     JOIN consent_templates t ON t.id = c.template_id";
+use async_trait::async_trait;
+use needlepoint_store::{Health, StoreError, StoreResult};
 
-/// A name or email as it is searched: trimmed and lower-cased.
-pub fn key(text: &str) -> String {
-    text.trim().to_lowercase()
+use crate::value::{Row, Value};
+
+/// The clinic's records on an SQL engine.
+#[derive(Debug)]
+pub struct SqlStore<E> {
+    engine: E,
 }
 
-/// The phone's digits, reversed: a search for the last digits becomes an index prefix range.
-pub fn phone_key(phone: &str) -> String {
-    phone.chars().rev().filter(char::is_ascii_digit).collect()
-}
-
-/// The end of a prefix range: every string that starts with `prefix` sorts below it (in byte
-/// order, which is why the PostgreSQL key columns are `COLLATE "C"`).
-pub fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
-}
-
-pub fn hex_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
-/// Numbers and hashes `entries` after the chain's last entry (`None` for an empty chain):
-/// `(seq, prev_hash, hash)` for each, in order.
-pub fn chain_links(last: Option<(i64, String)>, entries: &[NewAuditEntry]) -> Vec<(i64, String, String)> {
-    let (mut seq, mut prev) = last.unwrap_or_else(|| (0, GENESIS.to_string()));
-    entries
-        .iter()
-        .map(|entry| {
-            seq += 1;
-            let hash = entry_hash(seq, &prev, entry);
-            (seq, std::mem::replace(&mut prev, hash.clone()), hash)
-        })
-        .collect()
-}
-
-/// Refuses a signed chart or a stale version.
-pub fn check_editable(record: &ChartRecord, expected_version: i64) -> StoreResult<()> {
-    if record.signed_at.is_some() {
-        return Err(StoreError::Frozen(
-            "the chart is signed and never changes: add an amendment instead".into(),
-        ));
+impl<E: Engine> SqlStore<E> {
+    pub fn new(engine: E) -> SqlStore<E> {
+        SqlStore { engine }
     }
-    if record.version != expected_version {
-        return Err(StoreError::Conflict {
-            current: record.version,
-        });
+
+    /// The engine beneath, for what only it offers (backup, copy, raw SQL in tests).
+    pub fn engine(&self) -> &E {
+        &self.engine
     }
-    Ok(())
+
+    /// Every row `sql` finds, mapped.
+    async fn all<T>(
+        &self,
+        sql: &str,
+        args: impl Into<Vec<Value>>,
+        map: fn(&mut Row) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let rows = self.engine.query(sql, args.into()).await?;
+        rows.into_iter().map(|mut r| map(&mut r)).collect()
+    }
+
+    /// The first row `sql` finds, mapped.
+    async fn one<T>(
+        &self,
+        sql: &str,
+        args: impl Into<Vec<Value>>,
+        map: fn(&mut Row) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        let rows = self.engine.query(sql, args.into()).await?;
+        rows.into_iter().next().map(|mut r| map(&mut r)).transpose()
+    }
+
+    /// A single number (`count(*)` and the like).
+    async fn number(&self, sql: &str, args: impl Into<Vec<Value>>) -> StoreResult<i64> {
+        let mut row = self
+            .engine
+            .query(sql, args.into())
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Backend(format!("no row from {sql}")))?;
+        row.int("n")
+    }
+}
+
+#[async_trait]
+impl<E: Engine> Health for SqlStore<E> {
+    async fn ping(&self) -> StoreResult<()> {
+        self.engine.ping().await
+    }
+}
+
+/// A uniqueness rule broken, in the caller's own words; any other error as it is.
+fn unique_or(message: impl FnOnce() -> String) -> impl FnOnce(StoreError) -> StoreError {
+    move |error| match error {
+        StoreError::Duplicate(_) => StoreError::Duplicate(message()),
+        other => other,
+    }
 }

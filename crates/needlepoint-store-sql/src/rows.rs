@@ -1,167 +1,109 @@
-//! Turning rows into records, once for every driver: sqlx rows of either engine, rusqlite rows on
-//! the SQLite read connections.
+//! Rows into records, once for every engine. A value that does not read as what it should be is
+//! an error naming the column, never a panic and never a guess.
 
 use needlepoint_store::*;
-use sqlx::Row;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Backend(format!("stored {what} `{value}` is not valid"))
+use crate::value::Row;
+
+fn named<T>(column: &str, text: String, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+    parse(&text).ok_or_else(|| StoreError::corrupt(column, &text))
 }
 
-/// Reading one column by name, whichever driver produced the row. A column of the wrong type is
-/// an error, never a panic.
-pub trait Columns {
-    fn text(&self, column: &str) -> StoreResult<String>;
-    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>>;
-    fn int(&self, column: &str) -> StoreResult<i64>;
-
-    fn flag(&self, column: &str) -> StoreResult<bool> {
-        Ok(self.int(column)? != 0)
-    }
-
-    fn count(&self, column: &str) -> StoreResult<u32> {
-        let value = self.int(column)?;
-        u32::try_from(value).map_err(|_| corrupt(column, &value.to_string()))
-    }
-
-    fn json(&self, column: &str) -> StoreResult<serde_json::Value> {
-        let text = self.text(column)?;
-        serde_json::from_str(&text).map_err(|_| corrupt(column, "…"))
-    }
-}
-
-fn column_error(column: &str, error: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("column {column}: {error}"))
-}
-
-impl Columns for SqliteRow {
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-    fn int(&self, column: &str) -> StoreResult<i64> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-}
-
-impl Columns for PgRow {
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-    fn int(&self, column: &str) -> StoreResult<i64> {
-        self.try_get(column).map_err(|e| column_error(column, e))
-    }
-}
-
-impl Columns for rusqlite::Row<'_> {
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.get(column).map_err(|e| column_error(column, e))
-    }
-    fn maybe_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.get(column).map_err(|e| column_error(column, e))
-    }
-    fn int(&self, column: &str) -> StoreResult<i64> {
-        self.get(column).map_err(|e| column_error(column, e))
-    }
-}
-
-pub fn user_from_row(row: &impl Columns) -> StoreResult<User> {
-    let role = row.text("role")?;
+pub fn user(row: &mut Row) -> StoreResult<User> {
     Ok(User {
-        id: row.text("id")?,
+        id: row.id("id")?,
         email: row.text("email")?,
-        role: Role::from_name(&role).ok_or_else(|| corrupt("role", &role))?,
+        role: named("role", row.text("role")?, Role::from_name)?,
         password_hash: row.text("password_hash")?,
-        created_at: row.text("created_at")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn client_from_row(row: &impl Columns) -> StoreResult<Client> {
+pub fn client(row: &mut Row) -> StoreResult<Client> {
     Ok(Client {
-        id: row.text("id")?,
+        id: row.id("id")?,
         fields: ClientFields {
             given_name: row.text("given_name")?,
             family_name: row.text("family_name")?,
-            birth_date: row.text("birth_date")?,
+            birth_date: row.date("birth_date")?,
             email: row.maybe_text("email")?,
             phone: row.maybe_text("phone")?,
         },
         version: row.int("version")?,
         archived: row.flag("archived")?,
-        created_at: row.text("created_at")?,
-        updated_at: row.text("updated_at")?,
+        created_at: row.timestamp("created_at")?,
+        updated_at: row.timestamp("updated_at")?,
     })
 }
 
-pub fn intake_from_row(row: &impl Columns) -> StoreResult<IntakeRecord> {
+pub fn intake(row: &mut Row) -> StoreResult<IntakeRecord> {
+    let plan: needlepoint_domain::plan::Plan = row.json("plan_json")?;
+    let decision = row.text("decision")?;
+    if decision != plan.screening.decision.name() {
+        return Err(StoreError::corrupt("decision", &decision));
+    }
     Ok(IntakeRecord {
-        id: row.text("id")?,
-        client_id: row.text("client_id")?,
+        id: row.id("id")?,
+        client_id: row.id("client_id")?,
         number: row.int("number")?,
         intake: row.json("intake_json")?,
-        plan: row.json("plan_json")?,
-        decision: row.text("decision")?,
+        decision: plan.screening.decision,
+        plan,
         protocol_version: row.text("protocol_version")?,
-        created_by: row.text("created_by")?,
-        created_at: row.text("created_at")?,
+        created_by: row.id("created_by")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn depth_override_from_row(row: &impl Columns) -> StoreResult<DepthOverride> {
+pub fn depth_override(row: &mut Row) -> StoreResult<DepthOverride> {
     Ok(DepthOverride {
-        id: row.text("id")?,
-        intake_id: row.text("intake_id")?,
+        id: row.id("id")?,
+        intake_id: row.id("intake_id")?,
         zone: row.text("zone")?,
-        planned_hundredths: row.int("planned_hundredths")?,
+        planned_hundredths: row.count("planned_hundredths")?,
         outside_bounds: row.flag("outside_bounds")?,
         reason: row.maybe_text("reason")?,
-        created_by: row.text("created_by")?,
-        created_at: row.text("created_at")?,
+        created_by: row.id("created_by")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn template_from_row(row: &impl Columns) -> StoreResult<ConsentTemplate> {
-    let kind = row.text("kind")?;
+pub fn template(row: &mut Row) -> StoreResult<ConsentTemplate> {
     Ok(ConsentTemplate {
-        id: row.text("id")?,
-        kind: ConsentKind::from_name(&kind).ok_or_else(|| corrupt("consent kind", &kind))?,
+        id: row.id("id")?,
+        kind: named("kind", row.text("kind")?, ConsentKind::from_name)?,
         version: row.int("version")?,
         title: row.text("title")?,
         body: row.text("body")?,
         sha256: row.text("sha256")?,
-        created_at: row.text("created_at")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn consent_from_row(row: &impl Columns) -> StoreResult<Consent> {
-    let kind = row.text("kind")?;
-    let scopes = row.text("scopes_json")?;
+pub fn consent(row: &mut Row) -> StoreResult<Consent> {
+    let scopes: Vec<String> = row.json("scopes_json")?;
     Ok(Consent {
-        id: row.text("id")?,
-        client_id: row.text("client_id")?,
-        template_id: row.text("template_id")?,
-        kind: ConsentKind::from_name(&kind).ok_or_else(|| corrupt("consent kind", &kind))?,
+        id: row.id("id")?,
+        client_id: row.id("client_id")?,
+        template_id: row.id("template_id")?,
+        kind: named("kind", row.text("kind")?, ConsentKind::from_name)?,
         template_version: row.int("template_version")?,
         text_sha256: row.text("text_sha256")?,
-        scopes: serde_json::from_str(&scopes).map_err(|_| corrupt("consent scopes", &scopes))?,
+        scopes: scopes
+            .into_iter()
+            .map(|s| named("scopes_json", s, PhotoScope::from_name))
+            .collect::<StoreResult<_>>()?,
         signer_name: row.text("signer_name")?,
         has_drawn_signature: row.maybe_text("signature_svg")?.is_some(),
-        witness_user_id: row.text("witness_user_id")?,
-        signed_at: row.text("signed_at")?,
-        withdrawn_at: row.maybe_text("withdrawn_at")?,
-        withdrawn_by: row.maybe_text("withdrawn_by")?,
+        witness_user_id: row.id("witness_user_id")?,
+        signed_at: row.timestamp("signed_at")?,
+        withdrawn_at: row.maybe_timestamp("withdrawn_at")?,
+        withdrawn_by: row.maybe_id("withdrawn_by")?,
         withdrawal_reason: row.maybe_text("withdrawal_reason")?,
     })
 }
 
-pub fn audit_from_row(row: &impl Columns) -> StoreResult<AuditEntry> {
+pub fn audit(row: &mut Row) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
         seq: row.int("seq")?,
         at: row.text("at")?,
@@ -175,108 +117,118 @@ pub fn audit_from_row(row: &impl Columns) -> StoreResult<AuditEntry> {
     })
 }
 
-pub fn licence_from_row(row: &impl Columns) -> StoreResult<Licence> {
+pub fn licence(row: &mut Row) -> StoreResult<Licence> {
     Ok(Licence {
-        user_id: row.text("user_id")?,
+        user_id: row.id("user_id")?,
         licence_type: row.text("licence_type")?,
         max_depth_hundredths: row.count("max_depth_hundredths")?,
-        updated_at: row.text("updated_at")?,
+        updated_at: row.timestamp("updated_at")?,
     })
 }
 
-pub fn room_from_row(row: &impl Columns) -> StoreResult<Room> {
+pub fn room(row: &mut Row) -> StoreResult<Room> {
     Ok(Room {
-        id: row.text("id")?,
+        id: row.id("id")?,
         name: row.text("name")?,
-        created_at: row.text("created_at")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn device_from_row(row: &impl Columns) -> StoreResult<Device> {
+pub fn device(row: &mut Row) -> StoreResult<Device> {
     Ok(Device {
-        id: row.text("id")?,
+        id: row.id("id")?,
         name: row.text("name")?,
         model: row.text("model")?,
         serial: row.text("serial")?,
         min_hundredths: row.count("min_hundredths")?,
         max_hundredths: row.count("max_hundredths")?,
         labelled_limits: row.text("labelled_limits")?,
-        last_serviced_on: row.maybe_text("last_serviced_on")?,
-        service_due_on: row.maybe_text("service_due_on")?,
-        created_at: row.text("created_at")?,
+        last_serviced_on: row.maybe_parsed("last_serviced_on")?,
+        service_due_on: row.maybe_parsed("service_due_on")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn appointment_from_row(row: &impl Columns) -> StoreResult<Appointment> {
-    let status = row.text("status")?;
-    let zones = row.text("zones_json")?;
+pub fn appointment(row: &mut Row) -> StoreResult<Appointment> {
     Ok(Appointment {
-        id: row.text("id")?,
-        client_id: row.text("client_id")?,
-        intake_id: row.text("intake_id")?,
-        practitioner_id: row.text("practitioner_id")?,
-        room_id: row.text("room_id")?,
-        device_id: row.text("device_id")?,
-        starts_at: row.text("starts_at")?,
-        ends_at: row.text("ends_at")?,
-        zones: serde_json::from_str(&zones).map_err(|_| corrupt("zones", &zones))?,
-        status: AppointmentStatus::from_name(&status).ok_or_else(|| corrupt("status", &status))?,
+        id: row.id("id")?,
+        client_id: row.id("client_id")?,
+        intake_id: row.id("intake_id")?,
+        practitioner_id: row.id("practitioner_id")?,
+        room_id: row.id("room_id")?,
+        device_id: row.id("device_id")?,
+        starts_at: row.datetime("starts_at")?,
+        ends_at: row.datetime("ends_at")?,
+        starts_utc: row.maybe_timestamp("starts_utc")?,
+        ends_utc: row.maybe_timestamp("ends_utc")?,
+        zones: row.json("zones_json")?,
+        status: named("status", row.text("status")?, AppointmentStatus::from_name)?,
         status_reason: row.maybe_text("status_reason")?,
         early_reason: row.maybe_text("early_reason")?,
         version: row.int("version")?,
-        created_by: row.text("created_by")?,
-        created_at: row.text("created_at")?,
-        updated_at: row.text("updated_at")?,
+        created_by: row.id("created_by")?,
+        created_at: row.timestamp("created_at")?,
+        updated_at: row.timestamp("updated_at")?,
     })
 }
 
-pub fn formulary_from_row(row: &impl Columns) -> StoreResult<FormularyItem> {
+pub fn formulary(row: &mut Row) -> StoreResult<FormularyItem> {
     Ok(FormularyItem {
-        id: row.text("id")?,
+        id: row.id("id")?,
         name: row.text("name")?,
-        use_for: row.text("use")?,
-        created_at: row.text("created_at")?,
+        use_for: named("use", row.text("use")?, FormularyUse::from_name)?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn chart_from_row(row: &impl Columns) -> StoreResult<ChartRecord> {
+pub fn chart(row: &mut Row) -> StoreResult<ChartRecord> {
     Ok(ChartRecord {
-        id: row.text("id")?,
-        appointment_id: row.text("appointment_id")?,
-        client_id: row.text("client_id")?,
+        id: row.id("id")?,
+        appointment_id: row.id("appointment_id")?,
+        client_id: row.id("client_id")?,
         chart: row.json("chart_json")?,
         version: row.int("version")?,
-        cosigned_by: row.maybe_text("cosigned_by")?,
-        cosigned_at: row.maybe_text("cosigned_at")?,
-        signed_by: row.maybe_text("signed_by")?,
-        signed_at: row.maybe_text("signed_at")?,
-        created_at: row.text("created_at")?,
-        updated_at: row.text("updated_at")?,
+        cosigned_by: row.maybe_id("cosigned_by")?,
+        cosigned_at: row.maybe_timestamp("cosigned_at")?,
+        signed_by: row.maybe_id("signed_by")?,
+        signed_at: row.maybe_timestamp("signed_at")?,
+        created_at: row.timestamp("created_at")?,
+        updated_at: row.timestamp("updated_at")?,
     })
 }
 
-pub fn amendment_from_row(row: &impl Columns) -> StoreResult<Amendment> {
+pub fn amendment(row: &mut Row) -> StoreResult<Amendment> {
     Ok(Amendment {
-        id: row.text("id")?,
-        chart_id: row.text("chart_id")?,
-        author_id: row.text("author_id")?,
+        id: row.id("id")?,
+        chart_id: row.id("chart_id")?,
+        author_id: row.id("author_id")?,
         reason: row.text("reason")?,
         text: row.text("text")?,
-        created_at: row.text("created_at")?,
+        created_at: row.timestamp("created_at")?,
     })
 }
 
-pub fn lot_trace_from_row(row: &impl Columns) -> StoreResult<LotTrace> {
+pub fn lot_trace(row: &mut Row) -> StoreResult<LotTrace> {
     Ok(LotTrace {
         lot: row.text("lot")?,
-        kind: row.text("kind")?,
+        kind: named("kind", row.text("kind")?, LotKind::from_name)?,
         product: row.text("product")?,
-        used_on: row.text("used_on")?,
-        chart_id: row.text("chart_id")?,
-        client_id: row.text("client_id")?,
+        used_on: row.date("used_on")?,
+        chart_id: row.id("chart_id")?,
+        client_id: row.id("client_id")?,
         given_name: row.text("given_name")?,
         family_name: row.text("family_name")?,
         email: row.maybe_text("email")?,
         phone: row.maybe_text("phone")?,
+    })
+}
+
+pub fn aftercare_link(row: &mut Row) -> StoreResult<AftercareLink> {
+    Ok(AftercareLink {
+        token_hash: row.text("token_hash")?,
+        chart_id: row.id("chart_id")?,
+        expires_at_unix: row.int("expires_at_unix")?,
+        created_by: row.id("created_by")?,
+        created_at: row.timestamp("created_at")?,
     })
 }

@@ -1,20 +1,20 @@
-//! Point reads on plain read-only SQLite connections, run in place on the calling thread.
+//! Reads on plain read-only SQLite connections, run in place on the calling thread.
 //!
 //! sqlx runs every SQLite statement on its connection's own worker thread and hands the result
 //! back over a channel. For a primary-key lookup of a few microseconds, the two thread hops cost
 //! more than the query: profiling `bench/http.sh` put about 45% of the server's CPU in futex
-//! waits and wake-ups. The hottest reads therefore go to a few read-only rusqlite connections
-//! behind mutexes and run directly on the async worker. In WAL mode a reader never waits for the
-//! writer, so such a call lasts as long as the lookup itself; only bounded lookups by key belong
-//! here (a record, a client's records, a lot's uses), never scans or searches.
+//! waits and wake-ups. Reads therefore go to a few read-only rusqlite connections behind mutexes
+//! and run directly on the async worker. In WAL mode a reader never waits for the writer.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use needlepoint_store::{StoreError, StoreResult};
-use rusqlite::{Connection, OpenFlags, ToSql};
+use needlepoint_store_sql::value::{Row, Value};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 
 /// A small set of read-only connections to one database file.
 pub struct Readers {
@@ -32,8 +32,78 @@ impl std::fmt::Debug for Readers {
     }
 }
 
-fn failed(error: rusqlite::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+pub fn failed(error: rusqlite::Error) -> StoreError {
+    match &error {
+        rusqlite::Error::SqliteFailure(e, message)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::Duplicate(message.clone().unwrap_or_else(|| error.to_string()))
+        }
+        _ => StoreError::Backend(error.to_string()),
+    }
+}
+
+/// The statements are written with PostgreSQL's `$1` placeholders (one text for both engines).
+/// SQLite reads `$1` as a *named* parameter numbered by first appearance, so `… $2 … $1` would
+/// bind in the wrong order; `?1` is numbered by its digits. Rewritten once per call: a short scan.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Binds the values in order: `?1` is the first.
+pub fn bind(statement: &mut rusqlite::Statement<'_>, args: &[Value]) -> rusqlite::Result<()> {
+    for (i, value) in args.iter().enumerate() {
+        let index = i + 1;
+        match value {
+            Value::Int(v) => statement.raw_bind_parameter(index, v)?,
+            Value::Real(v) => statement.raw_bind_parameter(index, v)?,
+            Value::Text(v) => statement.raw_bind_parameter(index, v)?,
+            Value::Blob(v) => statement.raw_bind_parameter(index, v)?,
+        }
+    }
+    Ok(())
+}
+
+/// Runs a query on `conn` and collects its rows.
+pub fn query(conn: &Connection, sql: &str, args: &[Value]) -> StoreResult<Vec<Row>> {
+    let mut statement = conn.prepare_cached(&numbered(sql)).map_err(failed)?;
+    bind(&mut statement, args).map_err(failed)?;
+    let names: Arc<[String]> = statement.column_names().iter().map(|n| n.to_string()).collect();
+    let width = names.len();
+    let mut rows = statement.raw_query();
+    let mut found = Vec::new();
+    while let Some(row) = rows.next().map_err(failed)? {
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(match row.get_ref(i).map_err(failed)? {
+                ValueRef::Null => Value::Text(None),
+                ValueRef::Integer(v) => Value::Int(Some(v)),
+                ValueRef::Real(v) => Value::Real(Some(v)),
+                ValueRef::Text(v) => Value::Text(Some(String::from_utf8_lossy(v).into_owned())),
+                ValueRef::Blob(v) => Value::Blob(Some(v.to_vec())),
+            });
+        }
+        found.push(Row::new(names.clone(), values));
+    }
+    Ok(found)
+}
+
+/// Runs a statement on `conn`; returns the rows it changed.
+pub fn execute(conn: &Connection, sql: &str, args: &[Value]) -> StoreResult<u64> {
+    let mut statement = conn.prepare_cached(&numbered(sql)).map_err(failed)?;
+    bind(&mut statement, args).map_err(failed)?;
+    let changed = statement.raw_execute().map_err(failed)?;
+    Ok(changed as u64)
 }
 
 impl Readers {
@@ -50,7 +120,7 @@ impl Readers {
                 // Only WAL recovery after a crash can make a reader wait; keep that short.
                 conn.busy_timeout(Duration::from_secs(1))?;
                 // Every read statement stays prepared (there are a few dozen).
-                conn.set_prepared_statement_cache_capacity(64);
+                conn.set_prepared_statement_cache_capacity(128);
                 Ok(Mutex::new(conn))
             })
             .collect::<Result<Vec<_>, rusqlite::Error>>()
@@ -63,64 +133,38 @@ impl Readers {
     }
 
     /// Runs `read` on a free connection, or waits for the next one in turn.
-    fn with<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+    pub fn query(&self, sql: &str, args: &[Value]) -> StoreResult<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let free =
-            (0..self.slots.len()).find_map(|i| self.slots[(start + i) % self.slots.len()].try_lock().ok());
+        let count = self.slots.len();
+        let free = (0..count).find_map(|i| self.slots.get((start + i) % count)?.try_lock().ok());
         let conn = match free {
             Some(conn) => conn,
             // A poisoned lock only means another reader panicked; the connection is still sound.
-            None => self.slots[start % self.slots.len()]
+            None => self
+                .slots
+                .get(start % count)
+                .ok_or_else(|| StoreError::Backend("no read connection".into()))?
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner),
         };
-        read(&conn).map_err(failed)
+        query(&conn, sql, args)
     }
 
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
     }
-
-    /// The one row `sql` finds, if any, mapped by `map`.
-    pub fn one<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn ToSql],
-        map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
-    ) -> StoreResult<Option<T>> {
-        self.with(|conn| Ok(query_one(conn, sql, params, map)))?
-    }
-
-    /// Every row `sql` finds, mapped by `map`.
-    pub fn all<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn ToSql],
-        map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
-    ) -> StoreResult<Vec<T>> {
-        self.with(|conn| {
-            let mut statement = conn.prepare_cached(sql)?;
-            let mut rows = statement.query(params)?;
-            let mut found = Vec::new();
-            while let Some(row) = rows.next()? {
-                found.push(map(row));
-            }
-            Ok(found)
-        })?
-        .into_iter()
-        .collect()
-    }
 }
 
-/// The one row `sql` finds on `conn`, if any, mapped by `map`.
-pub fn query_one<T>(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn ToSql],
-    map: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
-) -> StoreResult<Option<T>> {
-    let mut statement = conn.prepare_cached(sql).map_err(failed)?;
-    let mut rows = statement.query(params).map_err(failed)?;
-    rows.next().map_err(failed)?.map(map).transpose()
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn placeholders_keep_their_numbers() {
+        assert_eq!(
+            numbered("UPDATE t SET a = $2 WHERE id = $1 AND b = '$x'"),
+            "UPDATE t SET a = ?2 WHERE id = ?1 AND b = '$x'"
+        );
+    }
 }

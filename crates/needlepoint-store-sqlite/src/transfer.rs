@@ -8,10 +8,10 @@ use needlepoint_store::{StoreError, StoreResult};
 use needlepoint_store_sql::transfer::{Cell, Column, Tables, cells, count_sql, insert_sql, select_sql};
 use sqlx::Row;
 
-use crate::{SqliteStore, backend};
+use crate::{SqliteEngine, backend};
 
 #[async_trait]
-impl Tables for SqliteStore {
+impl Tables for SqliteEngine {
     fn engine(&self) -> &'static str {
         "SQLite"
     }
@@ -78,7 +78,7 @@ impl Tables for SqliteStore {
                 };
             }
         });
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         insert.build().execute(&mut *tx).await.map_err(backend)?;
         tx.commit().await.map_err(backend)
     }

@@ -1,42 +1,24 @@
-//! Needlepoint's web application: server-rendered pages for the clinic and a JSON API under
-//! `/api/v1`, over any [`needlepoint_store::Store`]. Every route but login, set-up, health and
-//! static assets needs a session and checks the role; every read and write of health data is
-//! audited.
+//! Needlepoint's web edge: server-rendered pages for the clinic and a JSON API under `/api/v1`,
+//! over the application layer (`needlepoint-app`), which holds every rule.
+//!
+//! Reading order: [`routes`] (every route once, with the action it performs; the guard that
+//! checks the session and the role), `session` (cookies), `error` (one mapping to statuses and
+//! the JSON error shape), then `api/` (JSON handlers) and `ui/` (pages). Handlers are thin: they
+//! read the request, call one use case, and write the answer.
 
 mod api;
 mod assets;
-mod audit_sink;
-mod auth;
-pub mod demo;
 mod error;
+mod extract;
 mod middleware;
-mod routes;
+pub mod routes;
+mod session;
 mod state;
 mod ui;
-mod usecases;
 
 use std::future::Future;
 
-pub use audit_sink::AuditSink;
-pub use auth::password::{hash_password, verify_password};
-pub use routes::{Access, ROUTES, RouteSpec, app};
-pub use usecases::users::create as create_user;
-
-/// The path of a one-time set-up link for the first owner, or None when users exist. The token
-/// itself is printed once and only its hash is stored.
-pub async fn setup_link(
-    store: &dyn needlepoint_store::Store,
-) -> Result<Option<String>, needlepoint_store::StoreError> {
-    if store.count_users().await? > 0 {
-        return Ok(None);
-    }
-    let token =
-        auth::session::random_token().map_err(|e| needlepoint_store::StoreError::Backend(e.to_string()))?;
-    store
-        .create_setup_token(&auth::session::token_hash(&token), auth::session::now_unix())
-        .await?;
-    Ok(Some(format!("/setup/{token}")))
-}
+pub use routes::{ROUTES, RouteSpec, app};
 pub use state::{AppState, WebConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes in-flight requests.

@@ -1,273 +1,197 @@
-//! Every route, who may use it, and the middleware around them. `ROUTES` is the inventory the
-//! role tests walk: a route added to the router must be added here too.
+//! Every route, once: its method, its path, the action of the clinic it performs and its handler.
+//! The router, the role table the tests walk (`ROUTES`) and the guard in front of every handler
+//! all come from this one table; the OpenAPI document is checked against it by a test.
+//!
+//! The guard runs before any body is read: it finds the session (401 without one, unless the
+//! action is public), asks the application whether the actor may do the route's action (403,
+//! recorded in the audit log, when not), and hands the handler the signed-in person.
 
 use axum::Router;
-use axum::routing::{get, post, put};
-use needlepoint_store::Role;
+use axum::extract::{Request, State};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use needlepoint_app::{Action, Actor};
 
+use crate::session::{self, CurrentUser};
 use crate::state::AppState;
-use crate::{api, assets, middleware, ui};
+use crate::{api, assets, ui};
 
-/// Who may use a route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// No session needed: login, set-up, health, static assets.
-    Public,
-    /// Any signed-in role.
-    Staff,
-    /// Owner and practitioner: clinical data.
-    Clinical,
-    /// Owner only: users, audit log.
-    Owner,
-}
-
-impl Access {
-    pub fn allows(self, role: Role) -> bool {
-        match self {
-            Access::Public | Access::Staff => true,
-            Access::Clinical => role.is_clinical(),
-            Access::Owner => role == Role::Owner,
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Access::Public => "public",
-            Access::Staff => "needs any staff role",
-            Access::Clinical => "needs a clinical role",
-            Access::Owner => "needs the owner role",
-        }
-    }
-}
-
+/// One route of the table.
 #[derive(Clone, Copy, Debug)]
 pub struct RouteSpec {
     pub method: &'static str,
     /// With `{id}` for path parameters.
     pub path: &'static str,
-    pub access: Access,
+    /// What the route does; its access is `action.access()`.
+    pub action: Action,
 }
 
-const fn route(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
-    RouteSpec { method, path, access }
+macro_rules! method_router {
+    (GET, $handler:path) => {
+        axum::routing::get($handler)
+    };
+    (POST, $handler:path) => {
+        axum::routing::post($handler)
+    };
+    (PUT, $handler:path) => {
+        axum::routing::put($handler)
+    };
+    (DELETE, $handler:path) => {
+        axum::routing::delete($handler)
+    };
 }
 
-pub const ROUTES: &[RouteSpec] = &[
-    route("GET", "/healthz", Access::Public),
-    route("GET", "/readyz", Access::Public),
-    route("GET", "/static/app.css", Access::Public),
-    route("GET", "/static/app.js", Access::Public),
-    route("GET", "/login", Access::Public),
-    route("POST", "/login", Access::Public),
-    route("GET", "/setup/{id}", Access::Public),
-    route("POST", "/setup/{id}", Access::Public),
-    route("POST", "/api/v1/session", Access::Public),
-    route("POST", "/logout", Access::Staff),
-    route("DELETE", "/api/v1/session", Access::Staff),
-    route("GET", "/", Access::Staff),
-    route("GET", "/clients", Access::Staff),
-    route("GET", "/clients/new", Access::Staff),
-    route("POST", "/clients", Access::Staff),
-    route("GET", "/clients/{id}", Access::Staff),
-    route("GET", "/clients/{id}/edit", Access::Staff),
-    route("POST", "/clients/{id}/edit", Access::Staff),
-    route("POST", "/clients/{id}/archive", Access::Staff),
-    route("GET", "/clients/{id}/intakes/new", Access::Clinical),
-    route("POST", "/clients/{id}/intakes", Access::Clinical),
-    route("GET", "/intakes/{id}", Access::Clinical),
-    route("POST", "/intakes/{id}/depth", Access::Clinical),
-    route("GET", "/clients/{id}/consents/new", Access::Clinical),
-    route("POST", "/clients/{id}/consents", Access::Clinical),
-    route("POST", "/consents/{id}/withdraw", Access::Clinical),
-    route("GET", "/aftercare/{id}", Access::Public),
-    route("GET", "/calendar", Access::Staff),
-    route("GET", "/clients/{id}/book", Access::Staff),
-    route("POST", "/appointments", Access::Staff),
-    route("GET", "/appointments/{id}", Access::Staff),
-    route("POST", "/appointments/{id}/check-in", Access::Staff),
-    route("POST", "/appointments/{id}/cancel", Access::Staff),
-    route("POST", "/appointments/{id}/no-show", Access::Staff),
-    route("POST", "/appointments/{id}/reschedule", Access::Staff),
-    route("GET", "/charts/{id}", Access::Clinical),
-    route("POST", "/charts/{id}", Access::Clinical),
-    route("POST", "/charts/{id}/sign", Access::Clinical),
-    route("POST", "/charts/{id}/cosign", Access::Clinical),
-    route("POST", "/charts/{id}/amendments", Access::Clinical),
-    route("POST", "/charts/{id}/aftercare-link", Access::Clinical),
-    route("GET", "/lots", Access::Clinical),
-    route("GET", "/clinic", Access::Owner),
-    route("POST", "/clinic/licences", Access::Owner),
-    route("POST", "/clinic/rooms", Access::Owner),
-    route("POST", "/clinic/devices", Access::Owner),
-    route("POST", "/clinic/formulary", Access::Owner),
-    route("POST", "/clinic/hours", Access::Owner),
-    route("GET", "/charts/{id}/aftercare", Access::Clinical),
-    route("GET", "/audit", Access::Owner),
-    route("GET", "/users", Access::Owner),
-    route("POST", "/users", Access::Owner),
-    route("GET", "/api/v1/openapi.json", Access::Staff),
-    route("GET", "/api/v1/clients", Access::Staff),
-    route("POST", "/api/v1/clients", Access::Staff),
-    route("GET", "/api/v1/clients/{id}", Access::Staff),
-    route("PUT", "/api/v1/clients/{id}", Access::Staff),
-    route("POST", "/api/v1/clients/{id}/archive", Access::Staff),
-    route("GET", "/api/v1/clients/{id}/intakes", Access::Clinical),
-    route("POST", "/api/v1/clients/{id}/intakes", Access::Clinical),
-    route("GET", "/api/v1/intakes/{id}", Access::Clinical),
-    route("POST", "/api/v1/intakes/{id}/depth-overrides", Access::Clinical),
-    route("GET", "/api/v1/consent-templates/{id}", Access::Clinical),
-    route("GET", "/api/v1/clients/{id}/consents", Access::Clinical),
-    route("POST", "/api/v1/clients/{id}/consents", Access::Clinical),
-    route("POST", "/api/v1/consents/{id}/withdraw", Access::Clinical),
-    route("GET", "/api/v1/audit", Access::Owner),
-    route("GET", "/api/v1/audit/verify", Access::Owner),
-    route("GET", "/api/v1/users", Access::Owner),
-    route("POST", "/api/v1/users", Access::Owner),
-    route("GET", "/api/v1/practitioners", Access::Staff),
-    route("PUT", "/api/v1/practitioners/{id}/licence", Access::Owner),
-    route("GET", "/api/v1/rooms", Access::Staff),
-    route("POST", "/api/v1/rooms", Access::Owner),
-    route("GET", "/api/v1/devices", Access::Staff),
-    route("POST", "/api/v1/devices", Access::Owner),
-    route("GET", "/api/v1/formulary", Access::Staff),
-    route("POST", "/api/v1/formulary", Access::Owner),
-    route("GET", "/api/v1/settings/opening-hours", Access::Staff),
-    route("PUT", "/api/v1/settings/opening-hours", Access::Owner),
-    route("POST", "/api/v1/appointments", Access::Staff),
-    route("GET", "/api/v1/appointments/{id}", Access::Staff),
-    route("POST", "/api/v1/appointments/{id}/cancel", Access::Staff),
-    route("POST", "/api/v1/appointments/{id}/no-show", Access::Staff),
-    route("POST", "/api/v1/appointments/{id}/reschedule", Access::Staff),
-    route("POST", "/api/v1/appointments/{id}/check-in", Access::Staff),
-    route("POST", "/api/v1/clients/{id}/series-proposals", Access::Staff),
-    route("GET", "/api/v1/clients/{id}/series", Access::Staff),
-    route("GET", "/api/v1/calendar", Access::Staff),
-    route("GET", "/api/v1/charts/{id}", Access::Clinical),
-    route("PUT", "/api/v1/charts/{id}", Access::Clinical),
-    route("POST", "/api/v1/charts/{id}/cosign", Access::Clinical),
-    route("POST", "/api/v1/charts/{id}/sign", Access::Clinical),
-    route("POST", "/api/v1/charts/{id}/amendments", Access::Clinical),
-    route("GET", "/api/v1/charts/{id}/aftercare", Access::Clinical),
-    route("POST", "/api/v1/charts/{id}/aftercare-link", Access::Clinical),
-    route("GET", "/api/v1/lots/{id}", Access::Clinical),
-    route("GET", "/api/v1/clients/{id}/charts", Access::Clinical),
-];
+macro_rules! routes {
+    ($($method:ident $path:literal $action:ident => $handler:path;)*) => {
+        /// The whole table, in the order of the router.
+        pub const ROUTES: &[RouteSpec] = &[
+            $(RouteSpec { method: stringify!($method), path: $path, action: Action::$action },)*
+        ];
 
-/// The whole application: pages, API and middleware. The single seam for the server and tests.
+        fn table(state: &AppState) -> Router<AppState> {
+            let router = Router::new();
+            $(
+                let router = router.route(
+                    $path,
+                    method_router!($method, $handler)
+                        .route_layer(from_fn_with_state(Guard { state: state.clone(), action: Action::$action }, guard)),
+                );
+            )*
+            router
+        }
+    };
+}
+
+routes! {
+    GET "/healthz" SeeHealth => api::health::alive;
+    GET "/readyz" SeeHealth => api::health::ready;
+    GET "/static/{file}" SeeHealth => assets::serve;
+    GET "/login" SignIn => ui::login::form_page;
+    POST "/login" SignIn => ui::login::submit;
+    GET "/setup/{token}" SetUp => ui::setup::form_page;
+    POST "/setup/{token}" SetUp => ui::setup::submit;
+    POST "/api/v1/session" SignIn => api::session::login;
+    POST "/logout" SignOut => ui::login::logout;
+    DELETE "/api/v1/session" SignOut => api::session::logout;
+    GET "/" SeeHome => ui::clients::home;
+    GET "/clients" SearchClients => ui::clients::list;
+    GET "/clients/new" CreateClient => ui::clients::new_form;
+    POST "/clients" CreateClient => ui::clients::create;
+    GET "/clients/{id}" ReadClient => ui::clients::show;
+    GET "/clients/{id}/edit" UpdateClient => ui::clients::edit_form;
+    POST "/clients/{id}/edit" UpdateClient => ui::clients::update;
+    POST "/clients/{id}/archive" ArchiveClient => ui::clients::archive;
+    GET "/clients/{id}/intakes/new" TakeIntake => ui::intake::form_handler;
+    POST "/clients/{id}/intakes" TakeIntake => ui::intake::submit;
+    GET "/intakes/{id}" ReadIntake => ui::intake::show;
+    POST "/intakes/{id}/depth" AdjustDepth => ui::intake::adjust_depth;
+    GET "/clients/{id}/consents/new" SignConsent => ui::consent::form;
+    POST "/clients/{id}/consents" SignConsent => ui::consent::submit;
+    POST "/consents/{id}/withdraw" WithdrawConsent => ui::consent::withdraw;
+    GET "/aftercare/{token}" ReadAftercareByLink => ui::aftercare::by_link;
+    GET "/calendar" ReadCalendar => ui::booking::calendar;
+    GET "/clients/{id}/book" Book => ui::booking::book_page;
+    POST "/appointments" Book => ui::booking::book;
+    GET "/appointments/{id}" ReadAppointment => ui::booking::appointment;
+    POST "/appointments/{id}/check-in" CheckIn => ui::booking::check_in;
+    POST "/appointments/{id}/cancel" ChangeAppointment => ui::booking::cancel;
+    POST "/appointments/{id}/no-show" ChangeAppointment => ui::booking::no_show;
+    POST "/appointments/{id}/reschedule" ChangeAppointment => ui::booking::reschedule;
+    GET "/charts/{id}" ReadChart => ui::room::show;
+    POST "/charts/{id}" SaveChart => ui::room::save;
+    POST "/charts/{id}/sign" SignChart => ui::room::sign;
+    POST "/charts/{id}/cosign" CosignChart => ui::room::cosign;
+    POST "/charts/{id}/amendments" AmendChart => ui::room::amend;
+    POST "/charts/{id}/aftercare-link" MakeAftercareLink => ui::room::link;
+    GET "/charts/{id}/aftercare" ReadAftercare => ui::aftercare::print;
+    GET "/lots" TraceLot => ui::room::lots;
+    GET "/clinic" ManageClinic => ui::clinic::show;
+    POST "/clinic/settings" ManageClinic => ui::clinic::settings;
+    POST "/clinic/licences" ManageClinic => ui::clinic::licence;
+    POST "/clinic/rooms" ManageClinic => ui::clinic::room;
+    POST "/clinic/devices" ManageClinic => ui::clinic::device;
+    POST "/clinic/formulary" ManageClinic => ui::clinic::formulary;
+    POST "/clinic/hours" ManageClinic => ui::clinic::hours;
+    GET "/audit" ReadAudit => ui::admin::audit;
+    GET "/users" ListUsers => ui::admin::users;
+    POST "/users" CreateUser => ui::admin::add_user;
+    GET "/api/v1/openapi.json" ReadApiDescription => api::openapi::document;
+    GET "/api/v1/clients" SearchClients => api::clients::search;
+    POST "/api/v1/clients" CreateClient => api::clients::create;
+    GET "/api/v1/clients/{id}" ReadClient => api::clients::get;
+    PUT "/api/v1/clients/{id}" UpdateClient => api::clients::update;
+    POST "/api/v1/clients/{id}/archive" ArchiveClient => api::clients::archive;
+    GET "/api/v1/clients/{id}/intakes" ListIntakes => api::intakes::list;
+    POST "/api/v1/clients/{id}/intakes" TakeIntake => api::intakes::create;
+    GET "/api/v1/intakes/{id}" ReadIntake => api::intakes::get;
+    POST "/api/v1/intakes/{id}/depth-overrides" AdjustDepth => api::intakes::override_depth;
+    GET "/api/v1/consent-templates/{kind}" ReadConsentText => api::consents::template;
+    GET "/api/v1/clients/{id}/consents" ListConsents => api::consents::list;
+    POST "/api/v1/clients/{id}/consents" SignConsent => api::consents::create;
+    POST "/api/v1/consents/{id}/withdraw" WithdrawConsent => api::consents::withdraw;
+    GET "/api/v1/audit" ReadAudit => api::admin::audit;
+    GET "/api/v1/audit/verify" VerifyAudit => api::admin::verify;
+    GET "/api/v1/users" ListUsers => api::admin::users;
+    POST "/api/v1/users" CreateUser => api::admin::add_user;
+    GET "/api/v1/practitioners" ListResources => api::resources::practitioners;
+    PUT "/api/v1/practitioners/{id}/licence" ManageClinic => api::resources::set_licence;
+    GET "/api/v1/rooms" ListResources => api::resources::rooms;
+    POST "/api/v1/rooms" ManageClinic => api::resources::create_room;
+    GET "/api/v1/devices" ListResources => api::resources::devices;
+    POST "/api/v1/devices" ManageClinic => api::resources::create_device;
+    GET "/api/v1/formulary" ListResources => api::resources::formulary;
+    POST "/api/v1/formulary" ManageClinic => api::resources::add_formulary_item;
+    GET "/api/v1/settings/opening-hours" ListResources => api::resources::opening_hours;
+    PUT "/api/v1/settings/opening-hours" ManageClinic => api::resources::set_opening_hours;
+    GET "/api/v1/settings/clinic" ListResources => api::resources::clinic_settings;
+    PUT "/api/v1/settings/clinic" ManageClinic => api::resources::set_clinic_settings;
+    POST "/api/v1/appointments" Book => api::booking::book;
+    GET "/api/v1/appointments/{id}" ReadAppointment => api::booking::get;
+    POST "/api/v1/appointments/{id}/cancel" ChangeAppointment => api::booking::cancel;
+    POST "/api/v1/appointments/{id}/no-show" ChangeAppointment => api::booking::no_show;
+    POST "/api/v1/appointments/{id}/reschedule" ChangeAppointment => api::booking::reschedule;
+    POST "/api/v1/appointments/{id}/check-in" CheckIn => api::room::check_in;
+    POST "/api/v1/clients/{id}/series-proposals" ProposeSeries => api::booking::propose;
+    GET "/api/v1/clients/{id}/series" ReadSeries => api::booking::series;
+    GET "/api/v1/calendar" ReadCalendar => api::booking::calendar;
+    GET "/api/v1/charts/{id}" ReadChart => api::room::get;
+    PUT "/api/v1/charts/{id}" SaveChart => api::room::save;
+    POST "/api/v1/charts/{id}/cosign" CosignChart => api::room::cosign;
+    POST "/api/v1/charts/{id}/sign" SignChart => api::room::sign;
+    POST "/api/v1/charts/{id}/amendments" AmendChart => api::room::amend;
+    GET "/api/v1/charts/{id}/aftercare" ReadAftercare => api::room::aftercare;
+    POST "/api/v1/charts/{id}/aftercare-link" MakeAftercareLink => api::room::aftercare_link;
+    GET "/api/v1/lots/{lot}" TraceLot => api::room::lot;
+    GET "/api/v1/clients/{id}/charts" ReadTreatmentHistory => api::room::history;
+}
+
+/// What the guard of one route knows.
+#[derive(Clone)]
+struct Guard {
+    state: AppState,
+    action: Action,
+}
+
+async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> Response {
+    let session = match session::from_headers(&guard.state, request.headers()).await {
+        Ok(session) => session,
+        Err(error) => return error.into_response(),
+    };
+    let actor = session.as_ref().map_or(Actor::Anonymous, |s| s.actor());
+    if let Err(error) = guard.state.app.authorize(&actor, guard.action).await {
+        return crate::error::WebError::from(error).into_response();
+    }
+    if let Some(session) = session {
+        request.extensions_mut().insert(CurrentUser { actor, session });
+    }
+    next.run(request).await
+}
+
+/// The whole application: the table, the fallbacks and the middleware. The single seam for the
+/// server and the tests.
 pub fn app(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(ui::clients::home))
-        .route("/login", get(ui::login::form_page).post(ui::login::submit))
-        .route("/logout", post(ui::login::logout))
-        .route("/setup/{token}", get(ui::setup::page_fn).post(ui::setup::submit))
-        .route("/clients", get(ui::clients::list).post(ui::clients::create))
-        .route("/clients/new", get(ui::clients::new_form))
-        .route("/clients/{id}", get(ui::clients::show))
-        .route(
-            "/clients/{id}/edit",
-            get(ui::clients::edit_form).post(ui::clients::update),
-        )
-        .route("/clients/{id}/archive", post(ui::clients::archive))
-        .route("/clients/{id}/intakes/new", get(ui::intake::form_handler))
-        .route("/clients/{id}/intakes", post(ui::intake::submit))
-        .route("/intakes/{id}", get(ui::intake::show))
-        .route("/intakes/{id}/depth", post(ui::intake::adjust_depth))
-        .route("/clients/{id}/consents/new", get(ui::consent::form))
-        .route("/clients/{id}/consents", post(ui::consent::submit))
-        .route("/consents/{id}/withdraw", post(ui::consent::withdraw))
-        .route("/aftercare/{token}", get(ui::aftercare::by_link))
-        .route("/calendar", get(ui::booking::calendar))
-        .route("/clients/{id}/book", get(ui::booking::book_page))
-        .route("/appointments", post(ui::booking::book))
-        .route("/appointments/{id}", get(ui::booking::appointment))
-        .route("/appointments/{id}/check-in", post(ui::booking::check_in))
-        .route("/appointments/{id}/cancel", post(ui::booking::cancel))
-        .route("/appointments/{id}/no-show", post(ui::booking::no_show))
-        .route("/appointments/{id}/reschedule", post(ui::booking::reschedule))
-        .route("/charts/{id}", get(ui::room::show).post(ui::room::save))
-        .route("/charts/{id}/sign", post(ui::room::sign))
-        .route("/charts/{id}/cosign", post(ui::room::cosign))
-        .route("/charts/{id}/amendments", post(ui::room::amend))
-        .route("/charts/{id}/aftercare-link", post(ui::room::link))
-        .route("/lots", get(ui::room::lots))
-        .route("/clinic", get(ui::clinic::show))
-        .route("/clinic/licences", post(ui::clinic::licence))
-        .route("/clinic/rooms", post(ui::clinic::room))
-        .route("/clinic/devices", post(ui::clinic::device))
-        .route("/clinic/formulary", post(ui::clinic::formulary))
-        .route("/clinic/hours", post(ui::clinic::hours))
-        .route("/charts/{id}/aftercare", get(ui::aftercare::print))
-        .route("/audit", get(ui::admin::audit))
-        .route("/users", get(ui::admin::users).post(ui::admin::add_user));
-    let api = Router::new()
-        .route("/session", post(api::session::login).delete(api::session::logout))
-        .route("/openapi.json", get(api::openapi::document))
-        .route("/clients", get(api::clients::search).post(api::clients::create))
-        .route("/clients/{id}", get(api::clients::get).put(api::clients::update))
-        .route("/clients/{id}/archive", post(api::clients::archive))
-        .route(
-            "/clients/{id}/intakes",
-            get(api::intakes::list).post(api::intakes::create),
-        )
-        .route("/intakes/{id}", get(api::intakes::get))
-        .route(
-            "/intakes/{id}/depth-overrides",
-            post(api::intakes::override_depth),
-        )
-        .route("/consent-templates/{kind}", get(api::consents::template))
-        .route(
-            "/clients/{id}/consents",
-            get(api::consents::list).post(api::consents::create),
-        )
-        .route("/consents/{id}/withdraw", post(api::consents::withdraw))
-        .route("/audit", get(api::admin::audit))
-        .route("/audit/verify", get(api::admin::verify))
-        .route("/users", get(api::admin::users).post(api::admin::add_user))
-        .route("/practitioners", get(api::resources::practitioners))
-        .route("/practitioners/{id}/licence", put(api::resources::set_licence))
-        .route(
-            "/rooms",
-            get(api::resources::rooms).post(api::resources::create_room),
-        )
-        .route(
-            "/devices",
-            get(api::resources::devices).post(api::resources::create_device),
-        )
-        .route(
-            "/formulary",
-            get(api::resources::formulary).post(api::resources::add_formulary_item),
-        )
-        .route(
-            "/settings/opening-hours",
-            get(api::resources::opening_hours).put(api::resources::set_opening_hours),
-        )
-        .route("/appointments", post(api::booking::book))
-        .route("/appointments/{id}", get(api::booking::get))
-        .route("/appointments/{id}/cancel", post(api::booking::cancel))
-        .route("/appointments/{id}/no-show", post(api::booking::no_show))
-        .route("/appointments/{id}/reschedule", post(api::booking::reschedule))
-        .route("/appointments/{id}/check-in", post(api::room::check_in))
-        .route("/clients/{id}/series-proposals", post(api::booking::propose))
-        .route("/clients/{id}/series", get(api::booking::series))
-        .route("/calendar", get(api::booking::calendar))
-        .route("/charts/{id}", get(api::room::get).put(api::room::save))
-        .route("/charts/{id}/cosign", post(api::room::cosign))
-        .route("/charts/{id}/sign", post(api::room::sign))
-        .route("/charts/{id}/amendments", post(api::room::amend))
-        .route("/charts/{id}/aftercare", get(api::room::aftercare))
-        .route("/charts/{id}/aftercare-link", post(api::room::aftercare_link))
-        .route("/lots/{lot}", get(api::room::lot))
-        .route("/clients/{id}/charts", get(api::room::history))
-        .fallback(api::not_found);
-    let health = Router::new()
-        .route("/healthz", get(api::health::alive))
-        .route("/readyz", get(api::health::ready))
-        .route("/static/{file}", get(assets::serve));
-    let router = Router::new()
-        .merge(pages)
-        .merge(health)
-        .nest("/api/v1", api)
-        .fallback(ui::layout::not_found)
-        .with_state(state);
-    middleware::apply(router)
+    let router = table(&state)
+        .fallback(ui::errors::not_found)
+        .with_state(state.clone());
+    crate::middleware::apply(router, &state)
 }

@@ -182,6 +182,10 @@ async fn set_value(c: &Client, id: &str, value: &str) {
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn the_treatment_room_flow_works_on_a_tablet_and_every_page_is_accessible() {
     let Some((chromium, driver_path, axe)) = tools_or_skip() else {
         return;
@@ -322,6 +326,10 @@ async fn the_treatment_room_flow_works_on_a_tablet_and_every_page_is_accessible(
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 async fn the_main_journey_works_in_a_real_browser_and_every_page_is_accessible() {
     let Some((chromium, driver_path, axe)) = tools_or_skip() else {
         return;

@@ -4,22 +4,26 @@
 
 use std::sync::Arc;
 
+use needlepoint_app::{ClinicConfig, Context, ManualClock};
+use needlepoint_domain::plan::Decision;
 use needlepoint_domain::protocol::Protocol;
 use needlepoint_store::{AppointmentFilter, AppointmentStatus, AuditFilter, ClientQuery};
-use needlepoint_web::{AppState, WebConfig};
 
 #[tokio::test]
 async fn the_demo_has_clients_in_every_state_and_a_treatment_day() {
     let db = needlepoint_store_conformance::fresh_from_env().await.unwrap();
     let store = db.store.clone();
-    let state = AppState::start(
-        store.clone(),
-        Arc::new(Protocol::embedded().unwrap()),
-        WebConfig::default(),
-    )
-    .await
-    .unwrap();
-    let logins = needlepoint_web::demo::seed(&state).await.unwrap();
+    let config = ClinicConfig {
+        time_zone: Some("Europe/London".into()),
+        ..ClinicConfig::default()
+    };
+    let ctx = Context::start(store.clone(), Arc::new(Protocol::embedded().unwrap()), config)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(ManualClock::new(
+            "2026-12-01T07:30:00Z".parse().unwrap(),
+        )));
+    let logins = needlepoint_app::demo::seed(&ctx).await.unwrap();
     assert_eq!(logins.len(), 3);
 
     assert_eq!(store.count_clients().await.unwrap(), 30);
@@ -36,21 +40,18 @@ async fn the_demo_has_clients_in_every_state_and_a_treatment_day() {
             decisions.push(intake.decision);
         }
     }
-    for decision in ["proceed", "proceed_with_precautions", "defer"] {
+    for decision in [
+        Decision::Proceed,
+        Decision::ProceedWithPrecautions,
+        Decision::Defer,
+    ] {
         assert!(
-            decisions.iter().any(|d| d == decision),
-            "a client with {decision}: {decisions:?}"
+            decisions.contains(&decision),
+            "a client with {decision:?}: {decisions:?}"
         );
     }
 
-    let all = store
-        .appointments(&AppointmentFilter {
-            from: "0000".into(),
-            to: "9999".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let all = store.appointments(&AppointmentFilter::default()).await.unwrap();
     let done: Vec<_> = all
         .iter()
         .filter(|a| a.status == AppointmentStatus::Done)

@@ -90,6 +90,7 @@ fn example_decisions_are_the_ones_each_example_illustrates() {
     assert_eq!(decision("zone-exclusion.json"), "proceed_with_precautions");
     assert_eq!(decision("not-candidate.json"), "not_candidate");
     assert_eq!(decision("refer.json"), "refer");
+    assert_eq!(decision("nothing-to-plan.json"), "defer");
 }
 
 fn write_temp(name: &str, text: &str) -> PathBuf {
@@ -187,17 +188,35 @@ fn the_embedded_protocol_exports_and_checks_clean() {
     let dir_arg = dir.to_str().expect("utf-8");
     let out = needlepoint(&["protocol", "export", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out).lines().count(), 9);
+    assert_eq!(stdout(&out).lines().count(), 10, "one line per protocol file");
     let again = needlepoint(&["protocol", "export", dir_arg]);
     assert_eq!(again.status.code(), Some(2), "export never overwrites");
 
     let out = needlepoint(&["protocol", "check", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("is valid"));
+    assert!(stdout(&out).contains("Digest: sha256:"), "{}", stdout(&out));
 
-    // Break one figure: the check names file, line and field; planning with it refuses to start.
+    // An edited protocol that keeps the built-in's name and version is refused (issue 11).
     let zones = dir.join("zones.toml");
     let text = std::fs::read_to_string(&zones).expect("read");
+    std::fs::write(&zones, text.replacen("max_mm = 0.75", "max_mm = 0.6", 1)).expect("write");
+    let out = needlepoint(&["protocol", "check", dir_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("protocol.toml")
+            && stderr(&out).contains("give this protocol its own name or version"),
+        "{}",
+        stderr(&out)
+    );
+    let manifest = dir.join("protocol.toml");
+    let renamed = std::fs::read_to_string(&manifest).expect("read").replace(
+        "name = \"Needlepoint default protocol\"",
+        "name = \"Rose Clinic protocol\"",
+    );
+    std::fs::write(&manifest, renamed).expect("write");
+
+    // Break one figure: the check names file, line and field; planning with it refuses to start.
     let broken = text.replacen("max_mm = 0.75", "max_mm = 0.1", 1);
     std::fs::write(&zones, &broken).expect("write");
     let line = broken
@@ -266,4 +285,99 @@ fn reading_json_from_standard_input_works() {
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(plan["screening"]["decision"], "proceed");
+}
+
+/// `needlepoint protocol show` prints the whole protocol for its medical director, and `protocol
+/// diff DIR` compares a clinic's folder with the built-in protocol (issue 11).
+#[test]
+fn the_protocol_shows_itself_and_a_clinics_folder_compares_with_the_built_in_one() {
+    let out = needlepoint(&["protocol", "show"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for heading in [
+        "OPTIONS",
+        "ZONES",
+        "INTAKE QUESTIONS",
+        "SCREENING RULES",
+        "WAITING PERIODS",
+        "CARE",
+        "SOURCES",
+    ] {
+        assert!(text.contains(&format!("\n{heading}\n")), "{heading} missing");
+    }
+    assert!(text.contains("PROTOCOL: Needlepoint default protocol"));
+    assert!(text.contains("    bounds: 0.25-0.75 mm"));
+    let json = needlepoint(&["protocol", "show", "--format", "json"]);
+    let description: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(description["sections"][0]["id"], "options");
+
+    let dir = std::env::temp_dir().join(format!("needlepoint-protocol-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dir_arg = dir.to_str().expect("utf-8");
+    let built_in_zones = std::fs::read_to_string(repo().join("protocol/zones.toml")).expect("read");
+    std::fs::write(
+        dir.join("zones.toml"),
+        built_in_zones.replacen("max_mm = 0.75", "max_mm = 0.7", 1),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("protocol.toml"),
+        "name = \"Rose Clinic protocol\"\nversion = \"3\"\n",
+    )
+    .expect("write");
+    let out = needlepoint(&["protocol", "diff", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("To:   Rose Clinic protocol 3 (sha256:"), "{text}");
+    assert!(text.contains("  changed: Forehead (forehead)"), "{text}");
+    assert!(text.contains("    bounds: 0.25-0.75 mm -> 0.25-0.7 mm"), "{text}");
+    let json = needlepoint(&["protocol", "diff", "--format", "json", dir_arg]);
+    let diff: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(diff["changes"][0]["section"], "zones");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 11: a clinic adds a question and a screening rule that uses it in its protocol folder,
+/// and the command line reads intakes answering it and screens them, with no change to the code.
+/// (Reference §2.2, line 209: "Waxing in area | DEFER | 1 week".)
+#[test]
+fn a_clinics_folder_adds_a_question_and_a_rule_with_no_code() {
+    let dir = std::env::temp_dir().join(format!("needlepoint-protocol-question-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let built_in = |name: &str| std::fs::read_to_string(repo().join("protocol").join(name)).expect("read");
+    let question = "\n[[question]]\nid = \"waxing_last\"\nanswer = \"date\"\nlabel = \"Last waxing on the area\"\nwording = \"When did you last have the area waxed?\"\nblank_means = \"never\"\nsources = [\"S76\"]\nevidence = [\"K\"]\n";
+    let rule = "\n[[rule]]\nid = \"waxing_recent\"\neffect = \"defer\"\nwhen = { history_date = \"waxing_last\", wait_days = 7 }\nmessage = \"Waxing on the area in the last week: wait a week.\"\nsources = [\"S76\"]\nevidence = [\"K\"]\n";
+    std::fs::write(dir.join("questions.toml"), built_in("questions.toml") + question).expect("write");
+    std::fs::write(dir.join("screening.toml"), built_in("screening.toml") + rule).expect("write");
+    std::fs::write(
+        dir.join("protocol.toml"),
+        "name = \"Rose Clinic protocol\"\nversion = \"5\"\n",
+    )
+    .expect("write");
+    let intake = write_temp(
+        "waxed.json",
+        r#"{ "date": "2026-12-01", "client": { "birth_date": "1990-04-02", "fitzpatrick": 2 },
+             "device": { "class": "pen", "min_mm": 0.25, "max_mm": 2.5 },
+             "areas": ["forehead"], "concerns": ["fine_lines"],
+             "history": { "waxing_last": "2026-11-28" } }"#,
+    );
+    let dir_arg = dir.to_str().expect("utf-8");
+    let intake_arg = intake.to_str().expect("utf-8");
+    let out = needlepoint(&["plan", "--format", "json", "--protocol", dir_arg, intake_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(plan["screening"]["decision"], "defer");
+    assert_eq!(plan["screening"]["defer_until"], "2026-12-05");
+    assert_eq!(plan["screening"]["findings"][0]["rule"], "waxing_recent");
+    // The built-in protocol does not know the question: refused, naming the field.
+    let out = needlepoint(&["plan", intake_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("history.waxing_last: unknown field"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -44,6 +44,10 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write_on_postgres() {
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 fn sigkill_at_random_moments(place: &Place) {
     place.add_user("desk@clinic.test", "front_desk", PASSWORD);
 

@@ -15,6 +15,10 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "a long enough password";
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a journey test reads as one story, step by step"
+)]
 fn seed_makes_screened_clients_and_signed_sessions_and_copy_moves_them_to_postgres_and_back() {
     let sqlite = Place::new("engines-sqlite", false).unwrap();
     sqlite.add_user("desk@clinic.test", "front_desk", PASSWORD);

@@ -415,7 +415,7 @@ fn a_backup_taken_while_serving_restores_and_verifies_and_a_damaged_one_is_refus
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(format!("{}.sums.json", file.display()));
     let (ok, text) = run(&["migrate"], Some(&dir));
-    assert!(ok && text.contains("now at version 2"), "{text}");
+    assert!(ok && text.contains("now at version 3"), "{text}");
     let (ok, text) = run(&["seed", "--clients", "40"], Some(&dir));
     assert!(ok, "{text}");
 

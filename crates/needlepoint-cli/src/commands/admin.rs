@@ -3,13 +3,27 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use needlepoint_store::audit::verify;
+use needlepoint_app::accounts::users::{self, NewAccount};
+use needlepoint_app::demo::volume;
+use needlepoint_app::{Actor, AppError, ClinicConfig, Context};
+use needlepoint_store::chain::verify_store;
 
 use super::progress::bar;
 use super::server::block_on;
 use crate::args::DatabaseArgs;
 use crate::database::{self, Location, OpenOptions};
 use crate::error::CliError;
+
+/// A use case's refusal as the command line says it: the field as the flag it came from.
+fn app_error(error: AppError) -> CliError {
+    match error.fields().into_iter().next() {
+        Some((field, problem)) => CliError::Config(format!("--{field}: {problem}")),
+        None => match error {
+            AppError::Internal(detail) => CliError::Server(detail),
+            other => CliError::Config(other.to_string()),
+        },
+    }
+}
 
 fn open_options(db: &DatabaseArgs) -> OpenOptions {
     OpenOptions {
@@ -30,12 +44,21 @@ pub fn add_user(db: &DatabaseArgs, email: &str, role: &str, out: &mut impl Write
     let location = Location::from_args(&db.data_dir, db.database_url.as_deref())?;
     let user = block_on(async {
         let opened = database::open(&location, open_options(db)).await?;
-        needlepoint_web::create_user(opened.store.as_ref(), None, email, role, &password)
+        let protocol = Arc::new(
+            needlepoint_domain::protocol::Protocol::embedded()
+                .map_err(|problems| CliError::Protocol { problems })?,
+        );
+        let ctx = Context::start(opened.store, protocol, ClinicConfig::default())
             .await
-            .map_err(|e| match e.body().fields.iter().next() {
-                Some((field, problem)) => CliError::Config(format!("--{field}: {problem}")),
-                None => CliError::Config(e.to_string()),
-            })
+            .map_err(app_error)?;
+        let account = NewAccount {
+            email: email.to_string(),
+            role: role.to_string(),
+            password,
+        };
+        users::create(&ctx, &Actor::Job("command line"), &account)
+            .await
+            .map_err(app_error)
     })??;
     writeln!(
         out,
@@ -67,7 +90,7 @@ pub fn verify_chain(location: &Location, out: &mut impl Write) -> Result<(), Cli
         },
         other => other.clone(),
     };
-    let chain = block_on(async {
+    let verified = block_on(async {
         let opened = database::open(
             &location,
             OpenOptions {
@@ -75,13 +98,11 @@ pub fn verify_chain(location: &Location, out: &mut impl Write) -> Result<(), Cli
             },
         )
         .await?;
-        opened
-            .store
-            .audit_chain()
+        verify_store(opened.store.as_ref())
             .await
             .map_err(|e| CliError::Server(e.to_string()))
     })??;
-    match verify(&chain) {
+    match verified {
         Ok(count) => {
             writeln!(out, "audit log verified: {count} entries, chain intact").map_err(CliError::Output)
         }
@@ -99,20 +120,15 @@ pub fn seed(db: &DatabaseArgs, clients: u32, sessions: u32, out: &mut impl Write
             needlepoint_domain::protocol::Protocol::embedded()
                 .map_err(|problems| CliError::Protocol { problems })?,
         );
-        let state =
-            needlepoint_web::AppState::start(opened.store, protocol, needlepoint_web::WebConfig::default())
-                .await
-                .map_err(|e| CliError::Server(e.to_string()))?;
-        let progress = bar(u64::from(clients) + u64::from(sessions), "records");
-        let report =
-            needlepoint_web::demo::volume::seed(&state, u64::from(clients), u64::from(sessions), &|n| {
-                progress.inc(n)
-            })
+        let ctx = Context::start(opened.store, protocol, ClinicConfig::default())
             .await
-            .map_err(|e| match e.body().fields.iter().next() {
-                Some((field, problem)) => CliError::Config(format!("--{field}: {problem}")),
-                None => CliError::Server(e.to_string()),
-            });
+            .map_err(app_error)?;
+        let progress = bar(u64::from(clients) + u64::from(sessions), "records");
+        let report = volume::seed(&ctx, u64::from(clients), u64::from(sessions), &|n| {
+            progress.inc(n)
+        })
+        .await
+        .map_err(app_error);
         progress.finish_and_clear();
         report
     })??;

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use needlepoint_store_postgres::{PgOptions, PgStore};
+use needlepoint_store_postgres::{PgEngine, PgOptions};
 use needlepoint_store_sql::transfer;
 
 use super::admin::verify_chain;
@@ -130,8 +130,8 @@ pub fn verify(db: &DatabaseArgs, out: &mut impl Write) -> Result<(), CliError> {
                 ..PgOptions::default()
             };
             let sums = block_on(async {
-                let store = PgStore::open(url, options).await?;
-                transfer::sums(&store).await
+                let engine = PgEngine::open(url, options).await?;
+                transfer::sums(&engine).await
             })?
             .map_err(server_error)?;
             writeln!(
@@ -177,7 +177,7 @@ pub fn migrate(db: &DatabaseArgs, out: &mut impl Write) -> Result<(), CliError> 
     };
     block_on(database::open(&location, options))??;
     let versions = match location {
-        Location::Sqlite { .. } => needlepoint_store_sqlite::SqliteStore::migration_versions(),
+        Location::Sqlite { .. } => needlepoint_store_sqlite::SqliteEngine::migration_versions(),
         Location::Postgres { .. } => needlepoint_store_postgres::migration_versions(),
     };
     let latest = versions.last().copied().unwrap_or(0);

@@ -23,6 +23,8 @@ pub fn dispatch(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Protocol { command } => match command {
             ProtocolCommand::Check { dir } => protocol::check(&dir, out),
             ProtocolCommand::Export { dir } => protocol::export(&dir, out),
+            ProtocolCommand::Show { format, dir } => protocol::show(format, dir.as_deref(), out),
+            ProtocolCommand::Diff { format, dir } => protocol::diff(format, &dir, out),
         },
         Command::Serve(args) => server::serve(args),
         Command::Demo { listen } => server::demo(&listen),

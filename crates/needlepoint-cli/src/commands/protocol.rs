@@ -1,10 +1,14 @@
-//! `needlepoint protocol check` and `needlepoint protocol export`.
+//! `needlepoint protocol check`, `export`, `show` and `diff`.
 
 use std::io::Write;
 use std::path::Path;
 
+use needlepoint_domain::protocol::Protocol;
+use needlepoint_domain::protocol::describe::{describe, diff as compare};
+
+use crate::args::OutputFormat;
 use crate::error::CliError;
-use crate::protocol_dir;
+use crate::{protocol_dir, report};
 
 pub fn check(dir: &Path, out: &mut impl Write) -> Result<(), CliError> {
     if !dir.is_dir() {
@@ -18,12 +22,14 @@ pub fn check(dir: &Path, out: &mut impl Write) -> Result<(), CliError> {
     let citations = protocol.citations().len();
     writeln!(
         out,
-        "{}: protocol \"{}\" version {} is valid ({} zones, {} concerns, {rules} screening rules, {citations} cited entries).",
+        "{}: protocol \"{}\" version {} is valid ({} zones, {} concerns, {} questions, {rules} screening rules, {citations} cited entries).\nDigest: {}",
         dir.display(),
         protocol.name,
         protocol.version,
         protocol.zones.len(),
         protocol.concerns.len(),
+        protocol.questions.len(),
+        protocol.digest,
     )
     .map_err(CliError::Output)
 }
@@ -33,4 +39,32 @@ pub fn export(dir: &Path, out: &mut impl Write) -> Result<(), CliError> {
         writeln!(out, "wrote {}", path.display()).map_err(CliError::Output)?;
     }
     Ok(())
+}
+
+fn write_json(value: &impl serde::Serialize, out: &mut impl Write) -> Result<(), CliError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(CliError::Json)?;
+    writeln!(out).map_err(CliError::Output)
+}
+
+pub fn show(format: OutputFormat, dir: Option<&Path>, out: &mut impl Write) -> Result<(), CliError> {
+    let protocol = protocol_dir::load(dir)?;
+    let description = describe(&protocol);
+    match format {
+        OutputFormat::Json => write_json(&description, out),
+        OutputFormat::Text => out
+            .write_all(report::protocol::render(&description).as_bytes())
+            .map_err(CliError::Output),
+    }
+}
+
+pub fn diff(format: OutputFormat, dir: &Path, out: &mut impl Write) -> Result<(), CliError> {
+    let built_in = Protocol::embedded().map_err(|problems| CliError::Protocol { problems })?;
+    let clinic = protocol_dir::load_folder(dir)?;
+    let changes = compare(&describe(&built_in), &describe(&clinic));
+    match format {
+        OutputFormat::Json => write_json(&changes, out),
+        OutputFormat::Text => out
+            .write_all(report::protocol::render_diff(&changes).as_bytes())
+            .map_err(CliError::Output),
+    }
 }

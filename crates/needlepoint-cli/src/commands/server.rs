@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use needlepoint_app::accounts::setup;
+use needlepoint_app::{ClinicConfig, Context, demo};
 use needlepoint_store::Store;
 use needlepoint_web::{AppState, WebConfig};
 use serde::Deserialize;
@@ -22,6 +24,7 @@ struct FileSettings {
     secure_cookies: Option<bool>,
     clinic_name: Option<String>,
     clinic_phone: Option<String>,
+    time_zone: Option<String>,
     protocol: Option<PathBuf>,
 }
 
@@ -32,6 +35,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub clinic_name: String,
     pub clinic_phone: Option<String>,
+    pub time_zone: Option<String>,
     pub protocol: Option<PathBuf>,
     pub single_migrator: bool,
 }
@@ -70,6 +74,7 @@ pub fn settings(args: ServerArgs) -> Result<Settings, CliError> {
         secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
         clinic_name: file.clinic_name.unwrap_or_else(|| "Needlepoint clinic".into()),
         clinic_phone: file.clinic_phone,
+        time_zone: args.time_zone.or(file.time_zone),
         protocol: args.protocol.or(file.protocol),
         single_migrator: args.single_migrator,
     })
@@ -140,18 +145,29 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
     };
     let store: Arc<dyn Store> = database::open(&location, options).await?.store;
     tracing::info!(database = %location.describe(), "database open");
-    let config = WebConfig {
-        secure_cookies: settings.secure_cookies,
+    if let Some(zone) = &settings.time_zone
+        && jiff::tz::TimeZone::get(zone).is_err()
+    {
+        return Err(CliError::Config(format!(
+            "--time-zone {zone}: not a time zone; use a name such as Europe/London"
+        )));
+    }
+    let config = ClinicConfig {
         clinic_name: settings.clinic_name,
         clinic_phone: settings.clinic_phone,
-        ..WebConfig::default()
+        time_zone: settings.time_zone,
+        ..ClinicConfig::default()
     };
     let files = needlepoint_files::LocalFiles::open(settings.data_dir.join("files"))
         .map_err(|e| CliError::Server(e.to_string()))?;
-    let state = AppState::start(store.clone(), Arc::new(protocol), config)
+    let ctx = Context::start(store.clone(), Arc::new(protocol), config)
         .await
         .map_err(|e| CliError::Server(e.to_string()))?
         .with_files(Arc::new(files));
+    let web = WebConfig {
+        secure_cookies: settings.secure_cookies,
+    };
+    let state = AppState::new(ctx.clone(), web);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| CliError::Server(format!("cannot listen on {}: {e}", settings.listen)))?;
@@ -160,7 +176,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         .map_err(|e| CliError::Server(e.to_string()))?;
     let shutdown = shutdown_signal();
     if demo {
-        let logins = needlepoint_web::demo::seed(&state)
+        let logins = demo::seed(&ctx)
             .await
             .map_err(|e| CliError::Server(e.to_string()))?;
         println!("Needlepoint demo clinic: http://{address}/login");
@@ -168,10 +184,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
             "Data folder (delete it when done): {}",
             settings.data_dir.display()
         );
-        println!(
-            "Logins (password for all: {}):",
-            needlepoint_web::demo::DEMO_PASSWORD
-        );
+        println!("Logins (password for all: {}):", demo::DEMO_PASSWORD);
         for login in logins {
             println!("  {:<14} {}", login.role, login.email);
         }
@@ -181,7 +194,7 @@ async fn run(settings: Settings, demo: bool) -> Result<(), CliError> {
         );
         println!("Press Ctrl-C to stop.");
     } else {
-        if let Some(link) = needlepoint_web::setup_link(store.as_ref())
+        if let Some(link) = setup::link(&ctx)
             .await
             .map_err(|e| CliError::Server(e.to_string()))?
         {
@@ -214,6 +227,7 @@ pub fn demo(listen: &str) -> Result<(), CliError> {
         secure_cookies: false,
         clinic_name: "Needlepoint demo clinic".into(),
         clinic_phone: Some("020 7946 0000".into()),
+        time_zone: None,
         protocol: None,
         single_migrator: false,
     };

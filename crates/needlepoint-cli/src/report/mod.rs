@@ -1,3 +1,4 @@
-//! Plans rendered for people.
+//! Plans and protocols rendered for people.
 
+pub mod protocol;
 pub mod text;

@@ -7,19 +7,7 @@ use needlepoint_domain::intake::{DeviceChoice, Intake};
 use needlepoint_domain::plan::{AfterCare, Decision, Finding, Plan};
 use needlepoint_domain::protocol::{Effect, Protocol};
 
-const WIDTH: usize = 96;
-
-fn concern_label(protocol: &Protocol, id: &str) -> String {
-    protocol
-        .concern(id)
-        .map_or_else(|| id.to_string(), |c| c.label.clone())
-}
-
-fn zone_label(protocol: &Protocol, id: &str) -> String {
-    protocol
-        .zone(id)
-        .map_or_else(|| id.to_string(), |z| z.label.clone())
-}
+pub(crate) const WIDTH: usize = 96;
 
 fn device_description(protocol: &Protocol, intake: &Intake) -> String {
     match &intake.device {
@@ -59,7 +47,7 @@ fn effect_tag(effect: Effect) -> &'static str {
 
 /// Wraps `text` to the page width. The first line starts at column `first_column`; the lines
 /// after it are indented by `indent`.
-fn wrap(text: &str, indent: usize, first_column: usize) -> String {
+pub(crate) fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     let mut out = String::new();
     let mut column = first_column;
     for (i, word) in text.split_whitespace().enumerate() {
@@ -78,14 +66,14 @@ fn wrap(text: &str, indent: usize, first_column: usize) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str) {
+pub(crate) fn section(out: &mut String, title: &str) {
     let _ = write!(out, "\n{title}\n{}\n", "-".repeat(title.chars().count()));
 }
 
 pub fn render(protocol: &Protocol, intake: &Intake, plan: &Plan) -> String {
     let mut out = String::new();
     let title = "NEEDLEPOINT TREATMENT PLAN";
-    let stamp = format!("{} {}", plan.protocol.name, plan.protocol.version);
+    let stamp = plan.protocol.to_string();
     let _ = writeln!(
         out,
         "{title}{}{stamp}",
@@ -102,11 +90,11 @@ pub fn render(protocol: &Protocol, intake: &Intake, plan: &Plan) -> String {
         intake.session_number
     );
     let _ = writeln!(out, "Device: {}", device_description(protocol, intake));
-    let areas: Vec<String> = intake.areas.iter().map(|a| zone_label(protocol, a)).collect();
+    let areas: Vec<String> = intake.areas.iter().map(|a| protocol.zone_label(a)).collect();
     let concerns: Vec<String> = intake
         .concerns
         .iter()
-        .map(|c| concern_label(protocol, c))
+        .map(|c| protocol.concern_label(c))
         .collect();
     let _ = writeln!(out, "Areas: {}", wrap(&areas.join(", "), 7, 7));
     let _ = writeln!(out, "Concerns: {}", wrap(&concerns.join(", "), 10, 10));
@@ -150,7 +138,7 @@ fn render_decision(out: &mut String, protocol: &Protocol, plan: &Plan) {
         let excluded: Vec<String> = screening
             .excluded_zones
             .iter()
-            .map(|z| zone_label(protocol, z))
+            .map(|z| protocol.zone_label(z))
             .collect();
         let _ = writeln!(out, "Excluded zones: {}", excluded.join(", "));
     }
@@ -166,7 +154,7 @@ fn render_finding(out: &mut String, protocol: &Protocol, finding: &Finding) {
     let zones = if finding.zones.is_empty() {
         String::new()
     } else {
-        let labels: Vec<String> = finding.zones.iter().map(|z| zone_label(protocol, z)).collect();
+        let labels: Vec<String> = finding.zones.iter().map(|z| protocol.zone_label(z)).collect();
         format!(" ({})", labels.join(", "))
     };
     let head = format!("[{}] {}{zones}", effect_tag(finding.effect), finding.rule);
@@ -192,7 +180,7 @@ fn render_zones(out: &mut String, protocol: &Protocol, plan: &Plan) {
             "Zone", "Concerns", "Range", "Planned"
         );
         for zone in &plan.zones {
-            let concerns: Vec<String> = zone.concerns.iter().map(|c| concern_label(protocol, c)).collect();
+            let concerns: Vec<String> = zone.concerns.iter().map(|c| protocol.concern_label(c)).collect();
             let range = format!("{}-{}", zone.depth_mm.min, zone.depth_mm.max);
             let _ = writeln!(
                 out,
@@ -215,7 +203,7 @@ fn render_zones(out: &mut String, protocol: &Protocol, plan: &Plan) {
         }
     }
     for unplanned in &plan.unplanned_zones {
-        let _ = writeln!(out, "\nNot planned: {}", zone_label(protocol, &unplanned.zone));
+        let _ = writeln!(out, "\nNot planned: {}", protocol.zone_label(&unplanned.zone));
         let _ = writeln!(out, "  {}", wrap(&unplanned.reason, 2, 2));
     }
 }
@@ -256,7 +244,7 @@ fn render_series(out: &mut String, protocol: &Protocol, plan: &Plan) {
         return;
     }
     for track in &series.tracks {
-        let zones: Vec<String> = track.zones.iter().map(|z| zone_label(protocol, z)).collect();
+        let zones: Vec<String> = track.zones.iter().map(|z| protocol.zone_label(z)).collect();
         let dates: Vec<String> = track.dates.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             out,
@@ -274,7 +262,8 @@ fn render_series(out: &mut String, protocol: &Protocol, plan: &Plan) {
     }
 }
 
-/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself.
+/// `2026-12-01 to 2026-12-02  text`, the text wrapped under itself; an item the sources leave to
+/// the clinician says so, with the conflict, for the practitioner.
 fn dated_rows(out: &mut String, items: &[AfterCare]) {
     for item in items {
         let _ = writeln!(
@@ -284,6 +273,14 @@ fn dated_rows(out: &mut String, items: &[AfterCare]) {
             item.until,
             wrap(&item.text, 26, 26)
         );
+        if let Some(note) = &item.clinician_choice {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                " ".repeat(26),
+                wrap(&format!("Clinician's choice: {note}"), 26, 26)
+            );
+        }
     }
 }
 

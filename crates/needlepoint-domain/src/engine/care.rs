@@ -15,7 +15,10 @@ fn applies(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], filter: &Ca
             .iter()
             .filter_map(|z| protocol.zone(&z.zone))
             .any(|z| filter.regions_any.contains(&z.region));
-    let history_ok = filter.history.is_none_or(|flag| intake.history.flag(flag));
+    let history_ok = filter
+        .history
+        .as_deref()
+        .is_none_or(|question| intake.history.yes(question));
     region_ok && history_ok
 }
 
@@ -44,6 +47,7 @@ pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], session_d
             from: day(item.from_day),
             until: day(item.until_day),
             text: item.text.clone(),
+            clinician_choice: item.clinician_choice.clone(),
         })
         .collect();
 
@@ -64,6 +68,7 @@ pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], session_d
                 from: day(effect.from_day),
                 until: day(days),
                 text: effect.text.clone(),
+                clinician_choice: None,
             }
         })
         .collect();

@@ -5,12 +5,15 @@ use crate::depth::DepthRange;
 use crate::evidence::Cited;
 use crate::intake::{DeviceChoice, Intake};
 use crate::plan::{Finding, PlannedDepth, UnplannedZone, ZonePlan};
-use crate::protocol::{Concern, Effect, Protocol, Zone};
+use crate::protocol::{Concern, ConcernCombination, Effect, HalvedRange, Protocol, Zone};
 
 pub struct Depths {
     pub zones: Vec<ZonePlan>,
     pub unplanned: Vec<UnplannedZone>,
     pub findings: Vec<Finding>,
+    /// For each unplanned zone, the range it needed when the device could not reach it (`None`:
+    /// no requested concern is treated there).
+    pub needs: Vec<(String, Option<DepthRange>)>,
 }
 
 /// The device in hand: its range and, for a catalogue model, its labelled limits.
@@ -47,6 +50,7 @@ fn info(rule: &str, zones: Vec<String>, message: String, cited: &Cited) -> Findi
         sources: cited.sources.clone(),
         evidence: cited.evidence.clone(),
         until: None,
+        recheck_on: None,
     }
 }
 
@@ -63,6 +67,7 @@ pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) ->
         zones: Vec::new(),
         unplanned: Vec::new(),
         findings: Vec::new(),
+        needs: Vec::new(),
     };
     // The intake was read against this protocol, so the device exists; stay total regardless.
     let Some(device) = device(protocol, &intake.device) else {
@@ -82,7 +87,8 @@ pub fn plan_depths(protocol: &Protocol, intake: &Intake, excluded: &[String]) ->
             .collect();
         match plan_zone(protocol, intake, zone, &concerns, &device) {
             Ok(plan) => out.zones.push(plan),
-            Err(reason) => {
+            Err((reason, needed)) => {
+                out.needs.push((zone.id.clone(), needed));
                 out.findings.push(info(
                     "zone_not_planned",
                     vec![zone.id.clone()],
@@ -140,6 +146,7 @@ fn concern_findings(protocol: &Protocol, intake: &Intake, device: &Device<'_>, f
         sources: model.cited.sources.clone(),
         evidence: model.cited.evidence.clone(),
         until: None,
+        recheck_on: None,
     };
     if let Some(indications) = &model.labelled_indications {
         for concern in intake.concerns.iter().filter(|c| !indications.contains(c)) {
@@ -190,94 +197,36 @@ fn plan_zone(
     zone: &Zone,
     concerns: &[&Concern],
     device: &Device<'_>,
-) -> Result<ZonePlan, String> {
+) -> Result<ZonePlan, (String, Option<DepthRange>)> {
     if concerns.is_empty() {
-        return Err(format!(
+        let reason = format!(
             "None of the requested concerns is treated on this zone ({}): not planned.",
             zone.label
-        ));
+        );
+        return Err((reason, None));
     }
     let mut reasons = Vec::new();
     let mut sources = Vec::new();
     merge_sources(&mut sources, &zone.cited);
 
-    let mut bounds = zone.bounds;
-    if let Some(extended) = &zone.extended
-        && let Some(concern) = concerns.iter().find(|c| extended.concerns.contains(&c.id))
-    {
-        bounds.max = extended.max;
-        reasons.push(format!(
-            "Zone bounds: {bounds}, extended for {} (otherwise up to {} mm).",
-            concern.label.to_lowercase(),
-            zone.bounds.max
-        ));
-    } else {
-        reasons.push(format!("Zone bounds: {bounds}."));
-    }
-
-    // The deepest concern that fits the zone drives the range; those that do not fit are named.
-    let mut target: Option<(DepthRange, &Concern)> = None;
-    for concern in concerns {
-        match fits(concern, bounds) {
-            Some(overlap) => {
-                if target.is_none_or(|(_, driving)| concern.range.max > driving.range.max) {
-                    target = Some((overlap, concern));
-                }
-            }
-            None if concern.range.max <= bounds.min => reasons.push(format!(
-                "Usual range for {}: {}, shallower than this zone's bounds; it is treated at the zone's depth.",
-                concern.label.to_lowercase(),
-                concern.range
-            )),
-            None => reasons.push(format!(
-                "Usual range for {}: {}, deeper than this zone allows; it is treated within the bounds.",
-                concern.label.to_lowercase(),
-                concern.range
-            )),
-        }
-    }
-    let mut target = match target {
-        Some((overlap, driving)) => {
-            merge_sources(&mut sources, &driving.cited);
-            let deepest = if concerns.len() > 1 {
-                " (the deepest that fits this zone)"
-            } else {
-                ""
-            };
-            reasons.push(format!(
-                "Usual range for {}: {}{deepest}.",
-                driving.label.to_lowercase(),
-                driving.range
-            ));
-            overlap
-        }
-        None => {
-            reasons
-                .push("No chosen concern fits this zone's bounds, so the bounds themselves govern.".into());
-            bounds
-        }
-    };
+    let bounds = zone_bounds(zone, concerns, &mut reasons);
+    let mut target = concern_range(protocol, concerns, bounds, &mut reasons, &mut sources);
 
     let darker_first_session = intake.session_number == 1
         && protocol
             .depth
             .first_session_lower_half_fitzpatrick
             .contains(&intake.client.fitzpatrick);
-    if darker_first_session && target.min < target.max {
-        let half = target.lower_half();
-        target.max = half.max.floor_to(protocol.depth.step).max(target.min);
-        merge_sources(&mut sources, &protocol.depth.cited);
-        reasons.push(format!(
-            "First session for Fitzpatrick type {}: the lower half of the range, {}, to limit the risk of darkening.",
-            intake.client.fitzpatrick, target
-        ));
+    if darker_first_session {
+        target = darker_skin_first_session(protocol, intake, bounds, target, &mut reasons, &mut sources);
     }
 
     let Some(range) = target.intersect(device.range) else {
-        return Err(format!(
+        let reason = format!(
             "The {} reaches {}, but this zone ({}) needs {} here: not planned with this device.",
             device.label, device.range, zone.label, target
-        ));
+        );
+        return Err((reason, Some(target)));
     };
     if range != target {
         merge_sources(&mut sources, &device.cited);
@@ -322,4 +271,123 @@ fn plan_zone(
         restrictions,
         sources,
     })
+}
+
+/// The zone's bounds, extended when an extending concern is requested on it.
+fn zone_bounds(zone: &Zone, concerns: &[&Concern], reasons: &mut Vec<String>) -> DepthRange {
+    let mut bounds = zone.bounds;
+    if let Some(extended) = &zone.extended
+        && let Some(concern) = concerns.iter().find(|c| extended.concerns.contains(&c.id))
+    {
+        bounds.max = extended.max;
+        reasons.push(format!(
+            "Zone bounds: {bounds}, extended for {} (otherwise up to {} mm).",
+            concern.label.to_lowercase(),
+            zone.bounds.max
+        ));
+    } else {
+        reasons.push(format!("Zone bounds: {bounds}."));
+    }
+    bounds
+}
+
+/// The range the requested concerns give inside the bounds: the deepest (or, as the protocol
+/// says, the shallowest) concern that fits drives it; those that do not fit are named; with none
+/// fitting, the bounds themselves govern.
+fn concern_range(
+    protocol: &Protocol,
+    concerns: &[&Concern],
+    bounds: DepthRange,
+    reasons: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> DepthRange {
+    let mut target: Option<(DepthRange, &Concern)> = None;
+    for concern in concerns {
+        match fits(concern, bounds) {
+            Some(overlap) => {
+                let drives = target.is_none_or(|(_, driving)| match protocol.depth.concerns_combine {
+                    ConcernCombination::Deepest => concern.range.max > driving.range.max,
+                    ConcernCombination::Shallowest => concern.range.max < driving.range.max,
+                });
+                if drives {
+                    target = Some((overlap, concern));
+                }
+            }
+            None if concern.range.max <= bounds.min => reasons.push(format!(
+                "Usual range for {}: {}, shallower than this zone's bounds; it is treated at the zone's depth.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+            None => reasons.push(format!(
+                "Usual range for {}: {}, deeper than this zone allows; it is treated within the bounds.",
+                concern.label.to_lowercase(),
+                concern.range
+            )),
+        }
+    }
+    match target {
+        Some((overlap, driving)) => {
+            merge_sources(sources, &driving.cited);
+            let which = match (concerns.len() > 1, protocol.depth.concerns_combine) {
+                (false, _) => "",
+                (true, ConcernCombination::Deepest) => " (the deepest that fits this zone)",
+                (true, ConcernCombination::Shallowest) => " (the shallowest that fits this zone)",
+            };
+            reasons.push(format!(
+                "Usual range for {}: {}{which}.",
+                driving.label.to_lowercase(),
+                driving.range
+            ));
+            overlap
+        }
+        None => {
+            reasons
+                .push("No chosen concern fits this zone's bounds, so the bounds themselves govern.".into());
+            bounds
+        }
+    }
+}
+
+/// Fitzpatrick IV-VI at a first session: the range stays in the lower half of the range the
+/// protocol names (the zone's, by default: reference sections 1.8 and 2.3), rounded down to the
+/// step. Where the concern's usual range lies wholly above that half, the half itself governs:
+/// the safer reading.
+fn darker_skin_first_session(
+    protocol: &Protocol,
+    intake: &Intake,
+    bounds: DepthRange,
+    target: DepthRange,
+    reasons: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> DepthRange {
+    let (halved, which) = match protocol.depth.first_session_lower_half_of {
+        HalvedRange::Zone => (bounds, "the zone's range"),
+        HalvedRange::ConcernRange => (target, "the usual range"),
+    };
+    if halved.min >= halved.max {
+        return target;
+    }
+    let half = DepthRange {
+        min: halved.min,
+        max: halved
+            .lower_half()
+            .max
+            .floor_to(protocol.depth.step)
+            .max(halved.min),
+    };
+    merge_sources(sources, &protocol.depth.cited);
+    let limited = match target.intersect(half) {
+        Some(inside) => inside,
+        None => {
+            reasons.push(format!(
+                "The usual range, {target}, lies above the lower half of {which}; the first session stays in that half (the safer reading)."
+            ));
+            half
+        }
+    };
+    reasons.push(format!(
+        "First session for Fitzpatrick type {}: kept in the lower half of {which} ({half}) to limit the risk of darkening, so {limited}.",
+        intake.client.fitzpatrick
+    ));
+    limited
 }

@@ -4,6 +4,7 @@
 mod care;
 pub(crate) mod dates;
 mod depth;
+mod nothing;
 mod screening;
 mod series;
 mod timeline;
@@ -12,7 +13,7 @@ use crate::intake::Intake;
 use jiff::civil::Date;
 
 use crate::depth::Mm;
-use crate::plan::{CareSchedule, Plan, ProtocolStamp, ZonePlan};
+use crate::plan::{CareSchedule, Plan, ZonePlan};
 use crate::protocol::Protocol;
 
 /// Screens the intake and plans the treatment.
@@ -22,7 +23,9 @@ use crate::protocol::Protocol;
 pub fn plan(protocol: &Protocol, intake: &Intake) -> Plan {
     let mut screening = screening::screen(protocol, intake);
     let depths = depth::plan_depths(protocol, intake, &screening.excluded_zones);
+    let nothing = nothing::finding(protocol, intake, &depths, &screening.excluded_zones);
     screening.findings.extend(depths.findings);
+    screening.findings.extend(nothing);
     screening::settle_decision(protocol, &mut screening, intake);
 
     let starts_on = match screening.defer_until {
@@ -33,10 +36,7 @@ pub fn plan(protocol: &Protocol, intake: &Intake) -> Plan {
     let series = series::build(protocol, intake, &depths.zones, starts_on);
     let care = care::build(protocol, intake, &depths.zones, starts_on);
     Plan {
-        protocol: ProtocolStamp {
-            name: protocol.name.clone(),
-            version: protocol.version.clone(),
-        },
+        protocol: protocol.stamp(),
         screening,
         zones: depths.zones,
         unplanned_zones: depths.unplanned,

@@ -73,6 +73,12 @@ fn dates(starts_on: Date, sessions: u32, session_number: u32, interval_days: u32
         .collect()
 }
 
+/// Groups the zones' rhythms into tracks, then dates each track with the reasons for its numbers
+/// (kept together: each reason is written where its number is decided).
+#[allow(
+    clippy::too_many_lines,
+    reason = "each reason is written where its number is decided"
+)]
 pub fn build(protocol: &Protocol, intake: &Intake, zones: &[ZonePlan], starts_on: Date) -> Series {
     let mut rhythms: Vec<Rhythm> = Vec::new();
     for zone in zones {

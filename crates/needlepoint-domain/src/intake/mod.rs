@@ -1,16 +1,17 @@
 //! The intake: one client, the treatment asked for and the history, as the intake contract
-//! (`shared/contracts/intake-and-plan.md`) defines it. Built only by [`parse`], so an `Intake`
+//! (`docs/intake-and-plan.md`) defines it. Built only by [`parse`], so an `Intake`
 //! always names ids that exist in the protocol it was read against.
 
 mod history;
 pub mod parse;
+mod text;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::depth::DepthRange;
 
-pub use history::{History, HistoryDate, HistoryFlag};
+pub use history::{Answer, History, HistoryDate, HistoryFlag};
 pub use parse::{FieldError, IntakeErrors};
 
 /// One client's intake for one treatment date.
@@ -67,6 +68,15 @@ impl Severity {
     pub fn from_name(name: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.name() == name)
     }
+
+    /// The severity in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Mild => "Mild",
+            Severity::Moderate => "Moderate",
+            Severity::Severe => "Severe",
+        }
+    }
 }
 
 /// An active skin condition and the zones where it is.
@@ -97,17 +107,18 @@ impl Intake {
                 json!({ "class": class, "min_mm": range.min.as_mm(), "max_mm": range.max.as_mm() })
             }
         };
-        let mut history = Map::new();
-        for flag in HistoryFlag::ALL {
-            if self.history.flag(flag) {
-                history.insert(flag.name().into(), Value::Bool(true));
-            }
-        }
-        for field in HistoryDate::ALL {
-            if let Some(date) = self.history.date(field) {
-                history.insert(field.name().into(), Value::String(date.to_string()));
-            }
-        }
+        let history: Map<String, Value> = self
+            .history
+            .answers()
+            .map(|(id, answer)| {
+                let value = match answer {
+                    Answer::YesNo(yes) => Value::Bool(*yes),
+                    Answer::Date(date) => Value::String(date.to_string()),
+                    Answer::Choice(choice) => Value::String(choice.clone()),
+                };
+                (id.to_string(), value)
+            })
+            .collect();
         let conditions: Vec<Value> = self
             .conditions
             .iter()

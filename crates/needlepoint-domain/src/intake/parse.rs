@@ -7,11 +7,9 @@ use std::fmt;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-use super::{
-    ActiveCondition, ClientFacts, DeviceChoice, History, HistoryDate, HistoryFlag, Intake, Severity,
-};
+use super::{ActiveCondition, Answer, ClientFacts, DeviceChoice, History, Intake, Severity};
 use crate::depth::{DepthRange, Mm};
-use crate::protocol::Protocol;
+use crate::protocol::{AnswerKind, Protocol, Question};
 
 /// One problem with an intake: the field (dotted path, empty for the whole document) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +27,8 @@ impl fmt::Display for FieldError {
         }
     }
 }
+
+pub use super::text::{from_json, from_toml, json_value};
 
 /// Everything wrong with an intake.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -51,58 +51,6 @@ const TOP_FIELDS: [&str; 8] = [
     "history",
     "conditions",
 ];
-
-/// Reads an intake written as JSON.
-pub fn from_json(text: &str, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => from_value(&value, protocol),
-        Err(error) => Err(IntakeErrors(vec![FieldError {
-            path: String::new(),
-            problem: format!(
-                "not valid JSON at line {}, column {}: {}",
-                error.line(),
-                error.column(),
-                error
-            ),
-        }])),
-    }
-}
-
-/// Reads an intake written as TOML (dates may be TOML dates or strings).
-pub fn from_toml(text: &str, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
-    match toml::from_str::<toml::Table>(text) {
-        Ok(table) => from_value(&toml_to_json(toml::Value::Table(table)), protocol),
-        Err(error) => {
-            let location = error
-                .span()
-                .map(|span| {
-                    let line = text.get(..span.start).unwrap_or(text).matches('\n').count() + 1;
-                    format!(" at line {line}")
-                })
-                .unwrap_or_default();
-            Err(IntakeErrors(vec![FieldError {
-                path: String::new(),
-                problem: format!("not valid TOML{location}: {}", error.message().trim()),
-            }]))
-        }
-    }
-}
-
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => {
-            serde_json::Number::from_f64(f).map_or(Value::String(f.to_string()), Value::Number)
-        }
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
-}
 
 /// Reads an intake from a parsed JSON value (the API receives it this way).
 pub fn from_value(value: &Value, protocol: &Protocol) -> Result<Intake, IntakeErrors> {
@@ -131,6 +79,11 @@ fn json_kind(value: &Value) -> &'static str {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     }
+}
+
+fn choice_ids(question: &Question) -> String {
+    let ids: Vec<&str> = question.choices.iter().map(|c| c.id.as_str()).collect();
+    ids.join(", ")
 }
 
 fn join(parent: &str, key: &str) -> String {
@@ -334,10 +287,12 @@ impl Reader<'_> {
                 .whole_number(v, "session_number", 1, MAX_SESSION_NUMBER)
                 .and_then(|n| u32::try_from(n).ok()),
         };
-        let history = match map.get("history").filter(|v| !v.is_null()) {
-            None => History::default(),
-            Some(v) => self.history(v, date),
-        };
+        let history = self.history(
+            map.get("history").filter(|v| !v.is_null()),
+            date,
+            &areas,
+            &concerns,
+        );
         let conditions = match map.get("conditions").filter(|v| !v.is_null()) {
             None => Vec::new(),
             Some(v) => self.conditions(v, &zone_ids),
@@ -441,32 +396,86 @@ impl Reader<'_> {
         Some(DeviceChoice::Custom { class, range })
     }
 
-    fn history(&mut self, value: &Value, treatment_date: Option<Date>) -> History {
+    /// The answers, each checked against its question's kind; then every question the requested
+    /// zones or concerns make mandatory must have an answer.
+    fn history(
+        &mut self,
+        value: Option<&Value>,
+        treatment_date: Option<Date>,
+        areas: &[String],
+        concerns: &[String],
+    ) -> History {
         let mut history = History::default();
-        let allowed: Vec<&str> = HistoryFlag::ALL
-            .iter()
-            .map(|f| f.name())
-            .chain(HistoryDate::ALL.iter().map(|f| f.name()))
-            .collect();
-        let Some(map) = self.object(value, "history", &allowed) else {
-            return history;
-        };
-        for (key, answer) in map {
-            let path = join("history", key);
-            if answer.is_null() {
+        let mut refused: Vec<&str> = Vec::new();
+        if let Some(value) = value {
+            let allowed: Vec<&str> = self.protocol.questions.iter().map(|q| q.id.as_str()).collect();
+            let Some(map) = self.object(value, "history", &allowed) else {
+                return history;
+            };
+            for (key, answer) in map.iter().filter(|(_, answer)| !answer.is_null()) {
+                let Some(question) = self.protocol.question(key) else {
+                    continue;
+                };
+                match self.answer(question, answer, treatment_date) {
+                    Some(read) => history.set(key.clone(), read),
+                    None => refused.push(question.id.as_str()),
+                }
+            }
+        }
+        for question in &self.protocol.questions {
+            // A qualifier with nothing to qualify (a peel's depth with no date) would hide a wait.
+            if let Some(dated) = &question.goes_with
+                && history.answer(&question.id).is_some()
+                && history.answer(dated).is_none()
+                && !refused.contains(&dated.as_str())
+            {
+                self.error(
+                    &join("history", &question.id),
+                    format!("given without {dated}: give the date it goes with"),
+                );
+            }
+            if history.answer(&question.id).is_some() || refused.contains(&question.id.as_str()) {
                 continue;
             }
-            if let Some(flag) = HistoryFlag::from_name(key) {
-                match answer.as_bool() {
-                    Some(yes) => history.set_flag(flag, yes),
-                    None => self.error(
+            if let Some(why) = question.required_when.why(self.protocol, areas, concerns) {
+                let expected = match question.kind {
+                    AnswerKind::YesNo => "answer true or false".to_string(),
+                    AnswerKind::Date => "give the date, YYYY-MM-DD".to_string(),
+                    AnswerKind::Choice => format!("answer one of: {}", choice_ids(question)),
+                };
+                self.error(
+                    &join("history", &question.id),
+                    format!(
+                        "required because {why}; a blank is not read as no: {expected} ({})",
+                        question.wording
+                    ),
+                );
+            }
+        }
+        history
+    }
+
+    /// One answer of the kind its question takes.
+    fn answer(
+        &mut self,
+        question: &Question,
+        answer: &Value,
+        treatment_date: Option<Date>,
+    ) -> Option<Answer> {
+        let path = join("history", &question.id);
+        match question.kind {
+            AnswerKind::YesNo => {
+                let yes = answer.as_bool();
+                if yes.is_none() {
+                    self.error(
                         &path,
                         format!("expected true or false, got {}", json_kind(answer)),
-                    ),
+                    );
                 }
-            } else if let Some(field) = HistoryDate::from_name(key)
-                && let Some(date) = self.date(answer, &path)
-            {
+                yes.map(Answer::YesNo)
+            }
+            AnswerKind::Date => {
+                let date = self.date(answer, &path)?;
                 if let Some(treated) = treatment_date
                     && date > treated
                 {
@@ -476,11 +485,21 @@ impl Reader<'_> {
                             "a past event must be on or before the treatment date ({treated}), got {date}"
                         ),
                     );
+                    return None;
                 }
-                history.set_date(field, Some(date));
+                Some(Answer::Date(date))
+            }
+            AnswerKind::Choice => {
+                let choice = answer.as_str().filter(|c| question.choice(c).is_some());
+                if choice.is_none() {
+                    self.error(
+                        &path,
+                        format!("expected one of: {}, got {answer}", choice_ids(question)),
+                    );
+                }
+                choice.map(|c| Answer::Choice(c.to_string()))
             }
         }
-        history
     }
 
     fn conditions(&mut self, value: &Value, zone_ids: &[&str]) -> Vec<ActiveCondition> {

@@ -10,12 +10,13 @@ pub struct ProtocolFile<'a> {
 
 /// The files a protocol consists of. A clinic's folder may hold any of them; the rest come from the
 /// embedded defaults.
-pub const FILE_NAMES: [&str; 9] = [
+pub const FILE_NAMES: [&str; 10] = [
     "protocol.toml",
     "sources.toml",
     "zones.toml",
     "concerns.toml",
     "devices.toml",
+    "questions.toml",
     "screening.toml",
     "procedure.toml",
     "planning.toml",
@@ -33,12 +34,13 @@ macro_rules! embedded_file {
 }
 
 /// The default protocol, compiled in from the repository's `protocol/` folder.
-pub const EMBEDDED: [ProtocolFile<'static>; 9] = [
+pub const EMBEDDED: [ProtocolFile<'static>; 10] = [
     embedded_file!("protocol.toml"),
     embedded_file!("sources.toml"),
     embedded_file!("zones.toml"),
     embedded_file!("concerns.toml"),
     embedded_file!("devices.toml"),
+    embedded_file!("questions.toml"),
     embedded_file!("screening.toml"),
     embedded_file!("procedure.toml"),
     embedded_file!("planning.toml"),

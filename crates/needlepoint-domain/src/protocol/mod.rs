@@ -2,35 +2,51 @@
 //! (the `protocol/` folder at the top of the repository, embedded in the binary; a clinic may
 //! replace any file). Every entry carries its sources and evidence tags.
 
+pub mod describe;
+pub mod digest;
 mod files;
 mod load;
+pub mod questions;
 mod raw;
 
 use std::collections::BTreeMap;
 
 pub use files::{EMBEDDED, FILE_NAMES, ProtocolFile};
 pub use load::ProtocolProblem;
+pub use questions::{AnswerChoice, AnswerKind, CheckinQuestion, Question, Requirement};
 
 use crate::depth::{DepthRange, Mm};
 use crate::evidence::Cited;
-use crate::intake::{HistoryDate, HistoryFlag, Severity};
+use crate::intake::Severity;
 
 /// A complete, validated protocol.
 #[derive(Clone, Debug)]
 pub struct Protocol {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the files' canonical content (`sha256:…`): see [`digest`].
+    pub digest: String,
     pub sources: Vec<Source>,
     pub zones: Vec<Zone>,
     pub concerns: Vec<Concern>,
     pub device_classes: Vec<DeviceClass>,
     pub device_models: Vec<DeviceModel>,
+    /// The intake's history questions: what the intake reader accepts, in the order to ask them.
+    pub questions: Vec<Question>,
+    /// The check-in's "anything changed since your last visit?" questions.
+    pub checkin_questions: Vec<CheckinQuestion>,
     pub conditions: Vec<ConditionDef>,
     /// The severity assumed for an active condition reported without one.
     pub unstated_severity: Severity,
+    /// Whether a referral's finding also names the date every waiting period allows
+    /// (`[settings] referral_carries_waiting_dates`). The plan's dates follow the waits either way.
+    pub referral_carries_waiting_dates: bool,
+    /// Where screening.toml's `[settings]` come from.
+    pub screening_settings_cited: Cited,
     pub rules: Vec<Rule>,
     pub steps: Vec<Step>,
     pub anaesthetics: Vec<Anaesthetic>,
+    pub numbing: NumbingSettings,
     pub depth: DepthSettings,
     pub series: SeriesSettings,
     pub care: CareProtocol,
@@ -168,12 +184,27 @@ impl Effect {
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub id: String,
+    /// A rule the protocol carries switched off is an option a clinic may turn on.
+    pub enabled: bool,
+    /// Rules whose findings this one takes the place of, in the zones where it fires (an
+    /// exception to them).
+    pub replaces: Vec<String>,
     pub effect: Effect,
     pub trigger: Trigger,
+    /// When not empty, the rule fires only for these Fitzpatrick types.
+    pub fitzpatrick_any: Vec<u8>,
+    /// When given, the rule fires only when a choice question has one of these answers.
+    pub choice: Option<ChoiceTest>,
     /// When not empty, the rule fires only if a requested zone is among these.
     pub zones_any: Vec<String>,
     /// When not empty, the rule fires only if a requested zone lies in one of these regions.
     pub regions_any: Vec<String>,
+    /// Days that must pass after the treatment date before a session (something must start
+    /// beforehand, such as an antiviral): the plan's earliest session moves by that much.
+    pub lead_days: Option<u32>,
+    /// For a deferral without a dated history item (sunburn): check the client again this many
+    /// days after the treatment date.
+    pub recheck_days: Option<u32>,
     pub message: String,
     pub cited: Cited,
 }
@@ -181,9 +212,11 @@ pub struct Rule {
 /// What makes a rule fire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {
-    History(HistoryFlag),
+    /// A yes/no question answered yes.
+    History(String),
+    /// A dated question whose date is within the wait.
     HistoryDate {
-        field: HistoryDate,
+        field: String,
         wait: Wait,
     },
     Condition {
@@ -193,6 +226,26 @@ pub enum Trigger {
     },
     AgeUnder(u32),
     FitzpatrickAtLeast(u8),
+    /// A choice question answered with one of the listed choices (on its own, with no other
+    /// trigger).
+    Choice(ChoiceTest),
+}
+
+/// A choice question's answer among `any_of`; the choice `unanswered` matches a blank answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceTest {
+    pub question: String,
+    pub any_of: Vec<String>,
+}
+
+impl ChoiceTest {
+    /// The name a rule uses for a blank answer.
+    pub const UNANSWERED: &'static str = "unanswered";
+
+    pub fn matches(&self, answer: Option<&str>) -> bool {
+        let given = answer.unwrap_or(ChoiceTest::UNANSWERED);
+        self.any_of.iter().any(|c| c == given)
+    }
 }
 
 /// A waiting period after a dated event.
@@ -244,10 +297,64 @@ pub struct Anaesthetic {
     pub cited: Cited,
 }
 
+/// Which range the first-session rule for darker skin halves (`[depth] first_session_lower_half_of`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HalvedRange {
+    /// The zone's own bounds (with their extension when an extending concern is planned): the
+    /// reference's reading (sections 1.8 and 2.3).
+    Zone,
+    /// The concern's usual range inside the zone's bounds: deeper than the reference's reading.
+    ConcernRange,
+}
+
+impl HalvedRange {
+    pub const ALL: [HalvedRange; 2] = [HalvedRange::Zone, HalvedRange::ConcernRange];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HalvedRange::Zone => "zone",
+            HalvedRange::ConcernRange => "concern_range",
+        }
+    }
+}
+
+/// How the concerns requested on one zone combine into its range (`[depth] concerns_combine`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConcernCombination {
+    /// The deepest concern whose range fits the zone drives the range.
+    Deepest,
+    /// The shallowest concern whose range fits the zone drives the range: the conservative choice.
+    Shallowest,
+}
+
+impl ConcernCombination {
+    pub const ALL: [ConcernCombination; 2] = [ConcernCombination::Deepest, ConcernCombination::Shallowest];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ConcernCombination::Deepest => "deepest",
+            ConcernCombination::Shallowest => "shallowest",
+        }
+    }
+}
+
+/// Numbing in the treatment room (`[numbing]` in procedure.toml).
+#[derive(Clone, Debug)]
+pub struct NumbingSettings {
+    /// Zones offered on the chart's numbing list besides the planned ones.
+    pub extra_zones: Vec<String>,
+    /// Sets of regions: numbing under occlusion over every region of one set at once is a large
+    /// area, and the chart warns.
+    pub large_area_regions: Vec<Vec<String>>,
+    pub cited: Cited,
+}
+
 #[derive(Clone, Debug)]
 pub struct DepthSettings {
     pub step: Mm,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    pub first_session_lower_half_of: HalvedRange,
+    pub concerns_combine: ConcernCombination,
     /// (planned depth up to, end-point), ascending.
     pub endpoints: Vec<(Mm, String)>,
     pub deeper_endpoint: String,
@@ -275,7 +382,8 @@ pub struct CareProtocol {
 #[derive(Clone, Debug, Default)]
 pub struct CareFilter {
     pub regions_any: Vec<String>,
-    pub history: Option<HistoryFlag>,
+    /// A yes/no question that must have been answered yes.
+    pub history: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -294,6 +402,8 @@ pub struct AfterItem {
     pub until_day: u32,
     pub text: String,
     pub filter: CareFilter,
+    /// The sources conflict and the clinician decides: why, for the practitioner.
+    pub clinician_choice: Option<String>,
     pub cited: Cited,
 }
 
@@ -340,6 +450,15 @@ impl Protocol {
         load::load(files)
     }
 
+    /// What every plan made with this protocol records: its name, version and content digest.
+    pub fn stamp(&self) -> crate::plan::ProtocolStamp {
+        crate::plan::ProtocolStamp {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            digest: self.digest.clone(),
+        }
+    }
+
     pub fn zone(&self, id: &str) -> Option<&Zone> {
         self.zones.iter().find(|z| z.id == id)
     }
@@ -348,12 +467,28 @@ impl Protocol {
         self.concerns.iter().find(|c| c.id == id)
     }
 
+    /// A zone as people name it; an id the protocol does not know is shown as it is.
+    pub fn zone_label(&self, id: &str) -> String {
+        self.zone(id).map_or_else(|| id.to_string(), |z| z.label.clone())
+    }
+
+    /// A concern as people name it; an id the protocol does not know is shown as it is.
+    pub fn concern_label(&self, id: &str) -> String {
+        self.concern(id)
+            .map_or_else(|| id.to_string(), |c| c.label.clone())
+    }
+
     pub fn device_class(&self, id: &str) -> Option<&DeviceClass> {
         self.device_classes.iter().find(|c| c.id == id)
     }
 
     pub fn device_model(&self, id: &str) -> Option<&DeviceModel> {
         self.device_models.iter().find(|m| m.id == id)
+    }
+
+    /// A history question by id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
     }
 
     pub fn condition(&self, id: &str) -> Option<&ConditionDef> {
@@ -384,6 +519,17 @@ impl Protocol {
                 .iter()
                 .map(|e| (format!("device model {}", e.id), &e.cited)),
         );
+        all.extend(
+            self.questions
+                .iter()
+                .map(|e| (format!("question {}", e.id), &e.cited)),
+        );
+        all.extend(
+            self.checkin_questions
+                .iter()
+                .map(|e| (format!("check-in question {}", e.id), &e.cited)),
+        );
+        all.push(("screening settings".into(), &self.screening_settings_cited));
         all.extend(self.rules.iter().map(|e| (format!("rule {}", e.id), &e.cited)));
         all.extend(self.steps.iter().map(|e| (format!("step {}", e.id), &e.cited)));
         all.extend(
@@ -391,6 +537,7 @@ impl Protocol {
                 .iter()
                 .map(|e| (format!("anaesthetic {}", e.id), &e.cited)),
         );
+        all.push(("numbing settings".into(), &self.numbing.cited));
         all.push(("depth settings".into(), &self.depth.cited));
         all.push(("series settings".into(), &self.series.cited));
         all.extend(

@@ -2,32 +2,12 @@
 //! that a problem found later can still name its line.
 
 use serde::Deserialize;
-use toml::Spanned;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ManifestFile {
-    pub name: String,
-    pub version: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourcesFile {
-    pub source: Vec<Spanned<RawSource>>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: String,
     pub citation: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ZonesFile {
-    pub zone: Vec<Spanned<RawZone>>,
 }
 
 #[derive(Deserialize)]
@@ -55,12 +35,6 @@ pub struct RawExtended {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConcernsFile {
-    pub concern: Vec<Spanned<RawConcern>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawConcern {
     pub id: String,
     pub label: String,
@@ -83,14 +57,6 @@ pub struct RawAdvisory {
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DevicesFile {
-    pub class: Vec<Spanned<RawDeviceClass>>,
-    #[serde(default)]
-    pub model: Vec<Spanned<RawDeviceModel>>,
 }
 
 #[derive(Deserialize)]
@@ -127,16 +93,11 @@ pub struct RawDeviceModel {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScreeningFile {
-    pub settings: RawScreeningSettings,
-    pub condition: Vec<Spanned<RawCondition>>,
-    pub rule: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawScreeningSettings {
-    pub unstated_severity: Spanned<String>,
+    pub unstated_severity: String,
+    pub referral_carries_waiting_dates: bool,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -152,8 +113,13 @@ pub struct RawCondition {
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: String,
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub replaces: Vec<String>,
     pub effect: String,
     pub when: RawWhen,
+    pub lead_days: Option<u32>,
+    pub recheck_days: Option<u32>,
     pub message: String,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
@@ -172,17 +138,14 @@ pub struct RawWhen {
     pub age_under: Option<u32>,
     pub fitzpatrick_at_least: Option<u8>,
     #[serde(default)]
+    pub fitzpatrick_any: Vec<u8>,
+    pub choice: Option<String>,
+    #[serde(default)]
+    pub choice_any: Vec<String>,
+    #[serde(default)]
     pub zones_any: Vec<String>,
     #[serde(default)]
     pub regions_any: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcedureFile {
-    pub step: Vec<Spanned<RawStep>>,
-    #[serde(default)]
-    pub anaesthetic: Vec<Spanned<RawAnaesthetic>>,
 }
 
 #[derive(Deserialize)]
@@ -213,16 +176,11 @@ pub struct RawAnaesthetic {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlanningFile {
-    pub depth: Spanned<RawDepthSettings>,
-    pub series: Spanned<RawSeriesSettings>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawDepthSettings {
     pub step_mm: f64,
     pub first_session_lower_half_fitzpatrick: Vec<u8>,
+    pub first_session_lower_half_of: String,
+    pub concerns_combine: String,
     pub endpoints: Vec<RawEndpoint>,
     pub deeper_endpoint: String,
     pub darker_skin_first_session_endpoint: String,
@@ -249,15 +207,6 @@ pub struct RawSeriesSettings {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CareFile {
-    pub before: Vec<Spanned<RawBefore>>,
-    pub after: Vec<Spanned<RawAfter>>,
-    pub expected: Vec<Spanned<RawExpected>>,
-    pub warning_sign: Vec<Spanned<RawWarningSign>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawBefore {
     pub id: String,
     pub days_before: u32,
@@ -279,6 +228,7 @@ pub struct RawAfter {
     #[serde(default)]
     pub regions_any: Vec<String>,
     pub history: Option<String>,
+    pub clinician_choice: Option<String>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
 }
@@ -308,6 +258,63 @@ pub struct RawWindow {
 pub struct RawWarningSign {
     pub id: String,
     pub text: String,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: String,
+    pub answer: String,
+    pub label: String,
+    pub wording: String,
+    pub help: Option<String>,
+    pub blank_means: String,
+    #[serde(default)]
+    pub choices: Vec<RawChoice>,
+    pub goes_with: Option<String>,
+    pub required_when: Option<RawRequirement>,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirement {
+    #[serde(default)]
+    pub zones_any: Vec<String>,
+    #[serde(default)]
+    pub regions_any: Vec<String>,
+    #[serde(default)]
+    pub concerns_any: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheckinQuestion {
+    pub id: String,
+    pub label: String,
+    pub wording: String,
+    pub help: Option<String>,
+    #[serde(default)]
+    pub relates_to: Vec<String>,
+    pub sources: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNumbing {
+    pub extra_zones: Vec<String>,
+    pub large_area_regions: Vec<Vec<String>>,
     pub sources: Vec<String>,
     pub evidence: Vec<String>,
 }

@@ -53,3 +53,42 @@ pub fn rules_with(plan: &Plan, effect: Effect) -> Vec<String> {
         .map(|f| f.rule.clone())
         .collect()
 }
+
+/// The text of one of the built-in protocol's files.
+pub fn embedded_text(name: &str) -> &'static str {
+    needlepoint_domain::protocol::EMBEDDED
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.text)
+        .unwrap_or_else(|| panic!("no built-in file {name}"))
+}
+
+/// The built-in protocol with some files' text replaced, exactly as given; problems as lines.
+pub fn files_with(replaced: &[(&'static str, String)]) -> Result<Protocol, Vec<String>> {
+    use needlepoint_domain::protocol::{EMBEDDED, ProtocolFile};
+    let files: Vec<ProtocolFile> = EMBEDDED
+        .iter()
+        .map(|f| match replaced.iter().find(|(name, _)| *name == f.name) {
+            Some((name, text)) => ProtocolFile {
+                name,
+                origin: name,
+                text,
+            },
+            None => *f,
+        })
+        .collect();
+    Protocol::from_files(&files).map_err(|problems| problems.iter().map(ToString::to_string).collect())
+}
+
+/// A clinic's protocol: the built-in one with some files replaced and, unless `protocol.toml`
+/// is among them, the clinic's own name (an edited protocol must not keep the built-in's).
+pub fn clinic_protocol(replaced: &[(&'static str, String)]) -> Protocol {
+    let mut files = replaced.to_vec();
+    if !files.iter().any(|(name, _)| *name == "protocol.toml") {
+        files.push((
+            "protocol.toml",
+            "name = \"Rose Clinic protocol\"\nversion = \"1\"\n".into(),
+        ));
+    }
+    files_with(&files).unwrap_or_else(|problems| panic!("the clinic's protocol does not load: {problems:#?}"))
+}

@@ -1,15 +1,16 @@
-//! Owner-only: users and the audit log.
+//! Owner only: users and the audit log.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use needlepoint_store::audit::verify as verify_chain;
-use needlepoint_store::{AuditEntry, AuditFilter, User};
-use serde::{Deserialize, Serialize};
+use needlepoint_app::accounts::users::{self, NewAccount};
+use needlepoint_app::audit::{self, AuditQuery, Verification};
+use needlepoint_store::{AuditEntry, User};
+use serde::Deserialize;
 
-use super::JsonBody;
-use crate::auth::access::Owner;
-use crate::error::AppError;
+use super::ApiResult;
+use crate::extract::JsonBody;
+use crate::session::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -19,85 +20,37 @@ pub struct AuditParams {
     pub limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = Vec<AuditEntry>)))]
 pub async fn audit(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Query(params): Query<AuditParams>,
-) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    let filter = AuditFilter {
-        client_id: params.client_id.clone(),
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    let query = AuditQuery {
+        client_id: params.client_id,
         user_id: params.user_id,
-        limit: params.limit.unwrap_or(200),
+        limit: params.limit,
     };
-    // Recorded and awaited first: the queue is ordered, so every earlier entry is then durable
-    // and visible to the query below.
-    state
-        .audit
-        .record(user.audit_entry("audit.read", "ok", params.client_id.as_deref(), "browse"))
-        .await?;
-    let entries = state.store.audit_entries(&filter).await?;
-    Ok(Json(entries))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Verification {
-    pub valid: bool,
-    pub entries: usize,
-    pub problem: Option<String>,
+    Ok(Json(audit::browse(&state.app, &user.actor, &query).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = Verification)))]
-pub async fn verify(
-    State(state): State<AppState>,
-    Owner(user): Owner,
-) -> Result<Json<Verification>, AppError> {
-    state
-        .audit
-        .record(user.audit_entry("audit.verify", "ok", None, ""))
-        .await?;
-    let chain = state.store.audit_chain().await?;
-    Ok(Json(match verify_chain(&chain) {
-        Ok(entries) => Verification {
-            valid: true,
-            entries,
-            problem: None,
-        },
-        Err(problem) => Verification {
-            valid: false,
-            entries: chain.len(),
-            problem: Some(problem.to_string()),
-        },
-    }))
+pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Verification>> {
+    Ok(Json(audit::verify(&state.app, &user.actor).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<Object>)))]
-pub async fn users(State(state): State<AppState>, _owner: Owner) -> Result<Json<Vec<User>>, AppError> {
-    Ok(Json(state.store.list_users().await?))
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<User>)))]
+pub async fn users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(users::list(&state.app, &user.actor).await?))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewUserBody {
-    pub email: String,
-    /// owner, practitioner or front_desk
-    pub role: String,
-    pub password: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/users", request_body = NewUserBody,
-    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users", request_body = NewAccount,
+    responses((status = 201, body = User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_user(
     State(state): State<AppState>,
-    Owner(user): Owner,
-    JsonBody(body): JsonBody<NewUserBody>,
-) -> Result<(StatusCode, Json<User>), AppError> {
-    let created = crate::usecases::users::create(
-        state.store.as_ref(),
-        Some(&user.user.id),
-        &body.email,
-        &body.role,
-        &body.password,
-    )
-    .await?;
+    user: CurrentUser,
+    JsonBody(account): JsonBody<NewAccount>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    let created = users::create(&state.app, &user.actor, &account).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

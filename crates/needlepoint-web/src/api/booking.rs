@@ -1,22 +1,18 @@
 //! The appointment book: bookings, series proposals, the calendar and changes of plan.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use needlepoint_store::{Appointment, AppointmentStatus};
-
-use super::JsonBody;
-use crate::auth::access::Staff;
-use crate::error::AppError;
-use crate::state::AppState;
-use crate::usecases::booking::{
+use needlepoint_app::booking::{
     self, Booked, BookingInput, Calendar, CalendarQuery, ProposalInput, RescheduleInput, SeriesProposal,
     SeriesView, StatusInput,
 };
+use needlepoint_store::{Appointment, AppointmentId, AppointmentStatus, ClientId};
 
-pub fn clinic_today() -> jiff::civil::Date {
-    jiff::ZonedDateTime::now().date()
-}
+use super::ApiResult;
+use crate::extract::{Id, JsonBody};
+use crate::session::CurrentUser;
+use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/appointments", request_body = BookingInput,
     responses((status = 201, body = Booked),
@@ -24,33 +20,23 @@ pub fn clinic_today() -> jiff::civil::Date {
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn book(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     JsonBody(input): JsonBody<BookingInput>,
-) -> Result<(StatusCode, Json<Booked>), AppError> {
+) -> ApiResult<(StatusCode, Json<Booked>)> {
     Ok((
         StatusCode::CREATED,
-        Json(booking::book(&state, &user, &input).await?),
+        Json(booking::book(&state.app, &user.actor, &input).await?),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Appointment), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Json<Appointment>, AppError> {
-    let appointment = state.store.appointment(&id).await?.ok_or(AppError::NotFound)?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "appointment.read",
-            "ok",
-            Some(&appointment.client_id),
-            format!("appointment={id}"),
-        ))
-        .await?;
-    Ok(Json(appointment))
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
+) -> ApiResult<Json<Appointment>> {
+    Ok(Json(booking::read(&state.app, &user.actor, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/series-proposals", params(("id" = String, Path)), request_body = ProposalInput,
@@ -59,98 +45,77 @@ pub async fn get(
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn propose(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(client_id): Path<String>,
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
     JsonBody(input): JsonBody<ProposalInput>,
-) -> Result<Json<SeriesProposal>, AppError> {
-    let proposal = booking::propose_series(&state, &client_id, &input, clinic_today()).await?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "series.propose",
-            "ok",
-            Some(&client_id),
-            format!("proposals={}", proposal.proposals.len()),
-        ))
-        .await?;
-    Ok(Json(proposal))
+) -> ApiResult<Json<SeriesProposal>> {
+    Ok(Json(
+        booking::propose_series(&state.app, &user.actor, &client_id, &input).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/series", params(("id" = String, Path)),
     responses((status = 200, body = SeriesView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn series(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(client_id): Path<String>,
-) -> Result<Json<SeriesView>, AppError> {
-    let view = booking::series(&state, &client_id).await?;
-    state
-        .audit
-        .record_read(user.audit_entry("series.read", "ok", Some(&client_id), ""))
-        .await?;
-    Ok(Json(view))
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
+) -> ApiResult<Json<SeriesView>> {
+    Ok(Json(booking::series(&state.app, &user.actor, &client_id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar", params(CalendarQuery), responses((status = 200, body = Calendar)))]
 pub async fn calendar(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Query(query): Query<CalendarQuery>,
-) -> Result<Json<Calendar>, AppError> {
-    let calendar = booking::calendar(&state, &query, clinic_today()).await?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "calendar.read",
-            "ok",
-            None,
-            format!("from={} days={}", calendar.from, calendar.days),
-        ))
-        .await?;
-    Ok(Json(calendar))
+) -> ApiResult<Json<Calendar>> {
+    Ok(Json(booking::calendar(&state.app, &user.actor, &query).await?))
 }
 
 async fn set_status(
     state: AppState,
-    user: crate::auth::CurrentUser,
-    id: String,
+    user: CurrentUser,
+    id: AppointmentId,
     status: AppointmentStatus,
     input: StatusInput,
-) -> Result<Json<Appointment>, AppError> {
+) -> ApiResult<Json<Appointment>> {
     Ok(Json(
-        booking::set_status(&state, &user, &id, status, &input).await?,
+        booking::set_status(&state.app, &user.actor, &id, status, &input).await?,
     ))
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", params(("id" = String, Path)), request_body = StatusInput,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Appointment), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     JsonBody(input): JsonBody<StatusInput>,
-) -> Result<Json<Appointment>, AppError> {
+) -> ApiResult<Json<Appointment>> {
     set_status(state, user, id, AppointmentStatus::Cancelled, input).await
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/no-show", params(("id" = String, Path)), request_body = StatusInput,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Appointment), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn no_show(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     JsonBody(input): JsonBody<StatusInput>,
-) -> Result<Json<Appointment>, AppError> {
+) -> ApiResult<Json<Appointment>> {
     set_status(state, user, id, AppointmentStatus::NoShow, input).await
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/reschedule", params(("id" = String, Path)), request_body = RescheduleInput,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Appointment), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reschedule(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     JsonBody(input): JsonBody<RescheduleInput>,
-) -> Result<Json<Appointment>, AppError> {
-    Ok(Json(booking::reschedule(&state, &user, &id, &input).await?))
+) -> ApiResult<Json<Appointment>> {
+    Ok(Json(
+        booking::reschedule(&state.app, &user.actor, &id, &input).await?,
+    ))
 }

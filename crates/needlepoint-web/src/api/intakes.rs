@@ -1,25 +1,26 @@
 //! `/api/v1/clients/{id}/intakes` and `/api/v1/intakes/{id}`: intake in, screened plan out.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use needlepoint_store::{DepthOverride, IntakeRecord};
+use jiff::Timestamp;
+use needlepoint_app::intakes;
+use needlepoint_domain::plan::{Decision, Plan};
+use needlepoint_store::{ClientId, DepthOverride, IntakeId, IntakeRecord, UserId};
 use serde::{Deserialize, Serialize};
 
-use super::JsonBody;
-use crate::auth::access::Clinical;
-use crate::error::AppError;
+use super::ApiResult;
+use crate::extract::{Id, JsonBody};
+use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::usecases::intakes;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct IntakeCreated {
-    pub intake_id: String,
+    pub intake_id: IntakeId,
     /// 1, 2, 3… for this client.
     pub number: i64,
     /// The plan, as the plan contract defines it.
-    #[schema(value_type = Object)]
-    pub plan: serde_json::Value,
+    pub plan: Plan,
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/intakes", params(("id" = String, Path)),
@@ -28,12 +29,11 @@ pub struct IntakeCreated {
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(client_id): Path<String>,
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
     JsonBody(body): JsonBody<serde_json::Value>,
-) -> Result<(StatusCode, Json<IntakeCreated>), AppError> {
-    let (record, plan) = intakes::create(&state, &user, &client_id, &body).await?;
-    let plan = serde_json::to_value(&plan).map_err(|e| AppError::Internal(e.to_string()))?;
+) -> ApiResult<(StatusCode, Json<IntakeCreated>)> {
+    let (record, plan) = intakes::create(&state.app, &user.actor, &client_id, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(IntakeCreated {
@@ -46,12 +46,12 @@ pub async fn create(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct IntakeSummary {
-    pub intake_id: String,
+    pub intake_id: IntakeId,
     pub number: i64,
-    pub decision: String,
+    pub decision: Decision,
     pub protocol_version: String,
-    pub created_by: String,
-    pub created_at: String,
+    pub created_by: UserId,
+    pub created_at: Timestamp,
 }
 
 impl From<IntakeRecord> for IntakeSummary {
@@ -71,39 +71,38 @@ impl From<IntakeRecord> for IntakeSummary {
     responses((status = 200, body = Vec<IntakeSummary>)))]
 pub async fn list(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(client_id): Path<String>,
-) -> Result<Json<Vec<IntakeSummary>>, AppError> {
-    let list = intakes::list(&state, &user, &client_id).await?;
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
+) -> ApiResult<Json<Vec<IntakeSummary>>> {
+    let list = intakes::list(&state.app, &user.actor, &client_id).await?;
     Ok(Json(list.into_iter().map(IntakeSummary::from).collect()))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct IntakeOut {
-    pub intake_id: String,
-    pub client_id: String,
+    pub intake_id: IntakeId,
+    pub client_id: ClientId,
     pub number: i64,
+    /// The answers as recorded (the intake contract).
     #[schema(value_type = Object)]
     pub intake: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub plan: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
+    pub plan: Plan,
     pub depth_overrides: Vec<DepthOverride>,
     pub treatment_consent_valid: bool,
     /// The screening allows treatment and a valid treatment consent is on file.
     pub can_proceed: bool,
     pub protocol_version: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 #[utoipa::path(get, path = "/api/v1/intakes/{id}", params(("id" = String, Path)),
     responses((status = 200, body = IntakeOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Json<IntakeOut>, AppError> {
-    let view = intakes::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<IntakeId>,
+) -> ApiResult<Json<IntakeOut>> {
+    let view = intakes::read(&state.app, &user.actor, &id).await?;
     let can_proceed = view.can_proceed();
     let r = view.record;
     Ok(Json(IntakeOut {
@@ -129,16 +128,16 @@ pub struct DepthChange {
 }
 
 #[utoipa::path(post, path = "/api/v1/intakes/{id}/depth-overrides", params(("id" = String, Path)), request_body = DepthChange,
-    responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = DepthOverride), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn override_depth(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<IntakeId>,
     JsonBody(change): JsonBody<DepthChange>,
-) -> Result<(StatusCode, Json<DepthOverride>), AppError> {
+) -> ApiResult<(StatusCode, Json<DepthOverride>)> {
     let recorded = intakes::adjust_depth(
-        &state,
-        &user,
+        &state.app,
+        &user.actor,
         &id,
         &change.zone,
         change.planned_mm,

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::auth::access::Staff;
+use crate::session::CurrentUser;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,8 @@ use crate::auth::access::Staff;
         super::resources::add_formulary_item,
         super::resources::opening_hours,
         super::resources::set_opening_hours,
+        super::resources::clinic_settings,
+        super::resources::set_clinic_settings,
         super::booking::book,
         super::booking::get,
         super::booking::propose,
@@ -64,6 +66,6 @@ use crate::auth::access::Staff;
 )]
 pub struct ApiDoc;
 
-pub async fn document(_staff: Staff) -> Json<utoipa::openapi::OpenApi> {
+pub async fn document(_user: CurrentUser) -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

@@ -3,17 +3,20 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use needlepoint_store::{Amendment, LotTrace};
+use jiff::Timestamp;
+use needlepoint_app::room::{
+    self, Aftercare, AftercareLinkOut, AmendmentInput, ChartInput, ChartView, CheckInInput, CheckedIn,
+    HistoryEntry, VersionInput,
+};
+use needlepoint_domain::chart::{Chart, ChartReview};
+use needlepoint_domain::depth::Mm;
+use needlepoint_store::{Amendment, AppointmentId, AppointmentStatus, ChartId, ClientId, LotTrace, UserId};
 use serde::Serialize;
 
-use super::JsonBody;
-use crate::auth::access::{Clinical, Staff};
-use crate::error::AppError;
+use super::ApiResult;
+use crate::extract::{Id, JsonBody};
+use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::usecases::room::{
-    self, Aftercare, AftercareLinkOut, AmendmentInput, ChartInput, ChartView, CheckInInput, CheckedIn,
-    VersionInput,
-};
 
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/check-in", params(("id" = String, Path)), request_body = CheckInInput,
     responses((status = 200, body = CheckedIn),
@@ -21,37 +24,35 @@ use crate::usecases::room::{
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn check_in(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     JsonBody(input): JsonBody<CheckInInput>,
-) -> Result<Json<CheckedIn>, AppError> {
-    Ok(Json(room::check_in(&state, &user, &id, &input).await?))
+) -> ApiResult<Json<CheckedIn>> {
+    Ok(Json(room::check_in(&state.app, &user.actor, &id, &input).await?))
 }
 
 /// A chart as the API returns it: the document, its state and the review of it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ChartOut {
-    pub id: String,
-    pub appointment_id: String,
-    pub client_id: String,
+    pub id: ChartId,
+    pub appointment_id: AppointmentId,
+    pub client_id: ClientId,
     pub version: i64,
-    #[schema(value_type = Object)]
-    pub chart: serde_json::Value,
+    pub chart: Chart,
     /// Planned depth per zone, beside which the actual depths are charted.
     pub planned: Vec<PlannedZone>,
-    #[schema(value_type = Object)]
-    pub review: needlepoint_domain::chart::ChartReview,
-    pub cosigned_by: Option<String>,
-    pub signed_by: Option<String>,
-    pub signed_at: Option<String>,
-    #[schema(value_type = Vec<Object>)]
+    pub review: ChartReview,
+    pub appointment_status: AppointmentStatus,
+    pub cosigned_by: Option<UserId>,
+    pub signed_by: Option<UserId>,
+    pub signed_at: Option<Timestamp>,
     pub amendments: Vec<Amendment>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PlannedZone {
     pub zone: String,
-    pub planned_mm: f64,
+    pub planned_mm: Mm,
 }
 
 impl From<ChartView> for ChartOut {
@@ -65,12 +66,10 @@ impl From<ChartView> for ChartOut {
             planned: v
                 .planned
                 .into_iter()
-                .map(|(zone, depth)| PlannedZone {
-                    zone,
-                    planned_mm: depth.as_mm(),
-                })
+                .map(|(zone, planned_mm)| PlannedZone { zone, planned_mm })
                 .collect(),
             review: v.review,
+            appointment_status: v.appointment.status,
             cosigned_by: v.record.cosigned_by,
             signed_by: v.record.signed_by,
             signed_at: v.record.signed_at,
@@ -83,10 +82,10 @@ impl From<ChartView> for ChartOut {
     responses((status = 200, body = ChartOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Json<ChartOut>, AppError> {
-    Ok(Json(room::chart(&state, &user, &id).await?.into()))
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
+) -> ApiResult<Json<ChartOut>> {
+    Ok(Json(room::chart(&state.app, &user.actor, &id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/charts/{id}", params(("id" = String, Path)), request_body = ChartInput,
@@ -95,23 +94,27 @@ pub async fn get(
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn save(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     JsonBody(input): JsonBody<ChartInput>,
-) -> Result<Json<ChartOut>, AppError> {
-    Ok(Json(room::save(&state, &user, &id, input).await?.into()))
+) -> ApiResult<Json<ChartOut>> {
+    Ok(Json(
+        room::save(&state.app, &user.actor, &id, input).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/charts/{id}/cosign", params(("id" = String, Path)), request_body = VersionInput,
     responses((status = 200, body = ChartOut), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn cosign(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     JsonBody(input): JsonBody<VersionInput>,
-) -> Result<Json<ChartOut>, AppError> {
+) -> ApiResult<Json<ChartOut>> {
     Ok(Json(
-        room::cosign(&state, &user, &id, input.version).await?.into(),
+        room::cosign(&state.app, &user.actor, &id, input.version)
+            .await?
+            .into(),
     ))
 }
 
@@ -120,24 +123,28 @@ pub async fn cosign(
               (status = 422, body = crate::error::ErrorBody, description = "What must be done before signing, by field")))]
 pub async fn sign(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     JsonBody(input): JsonBody<VersionInput>,
-) -> Result<Json<ChartOut>, AppError> {
-    Ok(Json(room::sign(&state, &user, &id, input.version).await?.into()))
+) -> ApiResult<Json<ChartOut>> {
+    Ok(Json(
+        room::sign(&state.app, &user.actor, &id, input.version)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/charts/{id}/amendments", params(("id" = String, Path)), request_body = AmendmentInput,
-    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = Amendment), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn amend(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
     JsonBody(input): JsonBody<AmendmentInput>,
-) -> Result<(StatusCode, Json<Amendment>), AppError> {
+) -> ApiResult<(StatusCode, Json<Amendment>)> {
     Ok((
         StatusCode::CREATED,
-        Json(room::amend(&state, &user, &id, &input).await?),
+        Json(room::amend(&state.app, &user.actor, &id, &input).await?),
     ))
 }
 
@@ -145,42 +152,47 @@ pub async fn amend(
     responses((status = 200, body = Aftercare), (status = 409, body = crate::error::ErrorBody, description = "The chart is not signed")))]
 pub async fn aftercare(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<Json<Aftercare>, AppError> {
-    Ok(Json(room::aftercare(&state, &user, &id).await?))
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
+) -> ApiResult<Json<Aftercare>> {
+    Ok(Json(room::aftercare(&state.app, &user.actor, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/charts/{id}/aftercare-link", params(("id" = String, Path)),
     responses((status = 201, body = AftercareLinkOut), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn aftercare_link(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
-) -> Result<(StatusCode, Json<AftercareLinkOut>), AppError> {
+    user: CurrentUser,
+    Id(id): Id<ChartId>,
+) -> ApiResult<(StatusCode, Json<AftercareLinkOut>)> {
     Ok((
         StatusCode::CREATED,
-        Json(room::create_link(&state, &user, &id).await?),
+        Json(room::create_link(&state.app, &user.actor, &id).await?),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/lots/{lot}", params(("lot" = String, Path)),
-    responses((status = 200, body = Vec<Object>, description = "Every use of the lot, newest first, with the client's contact details")))]
+    responses((status = 200, body = Vec<LotTrace>, description = "Every use of the lot, newest first, with the client's contact details")))]
 pub async fn lot(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
+    user: CurrentUser,
     Path(lot): Path<String>,
-) -> Result<Json<Vec<LotTrace>>, AppError> {
-    Ok(Json(room::lot_trace(&state, &user, &lot).await?))
+) -> ApiResult<Json<Vec<LotTrace>>> {
+    Ok(Json(room::lot_trace(&state.app, &user.actor, &lot).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/charts", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<room::HistoryEntry>, description = "The client's sessions as charted, newest first")))]
+    responses((status = 200, body = Vec<HistoryEntry>, description = "The client's sessions as charted, newest first")))]
 pub async fn history(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(client_id): Path<String>,
-) -> Result<Json<Vec<room::HistoryEntry>>, AppError> {
-    state.store.client(&client_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(room::history(&state, &user, &client_id).await?))
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    state
+        .app
+        .store
+        .client(&client_id)
+        .await?
+        .ok_or(needlepoint_app::AppError::NotFound)?;
+    Ok(Json(room::history(&state.app, &user.actor, &client_id).await?))
 }

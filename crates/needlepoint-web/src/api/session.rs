@@ -3,14 +3,15 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use needlepoint_app::accounts::sessions;
+use needlepoint_store::{Role, UserId};
 use serde::{Deserialize, Serialize};
 
-use super::JsonBody;
-use crate::auth::CurrentUser;
-use crate::auth::session::{self, now_text};
-use crate::error::AppError;
+use super::ApiResult;
+use crate::extract::JsonBody;
+use crate::session::{self, CurrentUser};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -21,50 +22,9 @@ pub struct Credentials {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionOut {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
-    pub role: String,
-}
-
-/// Checks credentials with throttling per account and per address; records the attempt.
-pub async fn authenticate(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    address: &str,
-) -> Result<needlepoint_store::User, AppError> {
-    if let Some(wait) = state.throttle.blocked_for(email, address) {
-        return Err(AppError::Throttled {
-            retry_after_seconds: wait,
-        });
-    }
-    let user = state.store.user_by_email(email).await?;
-    // Unknown emails are checked against a real hash too, so both cases take the same time.
-    let stored = match &user {
-        Some(u) => u.password_hash.clone(),
-        None => crate::auth::password::dummy_hash().await,
-    };
-    let ok = crate::auth::password::verify_password(password.to_string(), stored).await && user.is_some();
-    let entry = |user_id: Option<String>, outcome: &str| needlepoint_store::NewAuditEntry {
-        at: now_text(),
-        user_id,
-        client_id: None,
-        action: "login".into(),
-        outcome: outcome.into(),
-        detail: String::new(),
-    };
-    match user {
-        Some(user) if ok => {
-            state.throttle.record_success(email);
-            state.audit.record(entry(Some(user.id.clone()), "ok")).await?;
-            Ok(user)
-        }
-        user => {
-            state.throttle.record_failure(email, address);
-            state.audit.record(entry(user.map(|u| u.id), "failed")).await?;
-            Err(AppError::Unauthenticated)
-        }
-    }
+    pub role: Role,
 }
 
 #[utoipa::path(post, path = "/api/v1/session", request_body = Credentials,
@@ -74,33 +34,28 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(credentials): JsonBody<Credentials>,
-) -> Result<Response, AppError> {
-    let user = authenticate(
-        &state,
+) -> ApiResult<Response> {
+    let signed_in = sessions::sign_in(
+        &state.app,
         &credentials.email,
         &credentials.password,
         &peer.ip().to_string(),
     )
     .await?;
-    let cookie = session::start(&state, &user).await?;
     let mut headers = HeaderMap::new();
-    session::set_cookie(&mut headers, cookie);
+    headers.append(header::SET_COOKIE, session::started(&state, &signed_in.token)?);
     let body = SessionOut {
-        user_id: user.id,
-        email: user.email,
-        role: user.role.name().to_string(),
+        user_id: signed_in.user.id,
+        email: signed_in.user.email,
+        role: signed_in.user.role,
     };
     Ok((StatusCode::OK, headers, axum::Json(body)).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "Signed out")))]
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
-    session::end(&state, &user.token_hash).await?;
-    state
-        .audit
-        .record(user.audit_entry("logout", "ok", None, ""))
-        .await?;
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    sessions::sign_out(&state.app, &user.session).await?;
     let mut headers = HeaderMap::new();
-    session::set_cookie(&mut headers, session::clearing_cookie(&state)?);
+    headers.append(header::SET_COOKIE, session::clearing(&state)?);
     Ok((StatusCode::NO_CONTENT, headers).into_response())
 }

@@ -5,37 +5,35 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use needlepoint_store::{AuditFilter, Role};
+use needlepoint_app::AppError;
+use needlepoint_app::accounts::users::{self, NewAccount};
+use needlepoint_app::audit::{self, AuditQuery};
+use needlepoint_store::{Role, User};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Owner;
-use crate::error::{AppError, PageError};
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary};
 use crate::ui::layout::page;
 
 #[derive(Deserialize)]
-pub struct AuditQuery {
+pub struct AuditParams {
     client_id: Option<String>,
     user_id: Option<String>,
 }
 
 pub async fn audit(
     State(state): State<AppState>,
-    Owner(user): Owner,
-    Query(q): Query<AuditQuery>,
-) -> Result<Markup, PageError> {
-    let filter = AuditFilter {
-        client_id: q.client_id.clone().filter(|v| !v.is_empty()),
-        user_id: q.user_id.clone().filter(|v| !v.is_empty()),
-        limit: 200,
+    user: CurrentUser,
+    Query(q): Query<AuditParams>,
+) -> PageResult<Markup> {
+    let query = AuditQuery {
+        client_id: q.client_id.clone(),
+        user_id: q.user_id.clone(),
+        limit: Some(200),
     };
-    state
-        .audit
-        .record(user.audit_entry("audit.read", "ok", filter.client_id.as_deref(), "browse"))
-        .await?;
-    let entries = state.store.audit_entries(&filter).await?;
+    let entries = audit::browse(&state.app, &user.actor, &query).await?;
     Ok(page(
         "Audit log",
         Some(&user),
@@ -58,7 +56,7 @@ pub async fn audit(
     ))
 }
 
-fn users_page(user: &CurrentUser, users: &[needlepoint_store::User], error: Option<&AppError>) -> Markup {
+fn users_page(user: &CurrentUser, users: &[User], error: Option<&AppError>) -> Markup {
     page(
         "Users",
         Some(user),
@@ -81,30 +79,31 @@ fn users_page(user: &CurrentUser, users: &[needlepoint_store::User], error: Opti
     )
 }
 
-pub async fn users(State(state): State<AppState>, Owner(user): Owner) -> Result<Markup, PageError> {
-    Ok(users_page(&user, &state.store.list_users().await?, None))
+pub async fn users(State(state): State<AppState>, user: CurrentUser) -> PageResult<Markup> {
+    Ok(users_page(
+        &user,
+        &users::list(&state.app, &user.actor).await?,
+        None,
+    ))
 }
 
 pub async fn add_user(
     State(state): State<AppState>,
-    Owner(user): Owner,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    let result = crate::usecases::users::create(
-        state.store.as_ref(),
-        Some(&user.user.id),
-        pairs.get("email").unwrap_or(""),
-        pairs.get("role").unwrap_or(""),
-        pairs.get("password").unwrap_or(""),
-    )
-    .await;
-    match result {
+    let account = NewAccount {
+        email: pairs.get("email").unwrap_or("").to_string(),
+        role: pairs.get("role").unwrap_or("").to_string(),
+        password: pairs.get("password").unwrap_or("").to_string(),
+    };
+    match users::create(&state.app, &user.actor, &account).await {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&user, &state.store.list_users().await?, Some(&error)),
+            users_page(&user, &users::list(&state.app, &user.actor).await?, Some(&error)),
         )
             .into_response()),
         Err(error) => Err(error.into()),

@@ -2,12 +2,15 @@
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
+use needlepoint_app::room::{self, Aftercare};
+use needlepoint_store::ChartId;
 
-use crate::auth::access::Clinical;
-use crate::error::PageError;
+use crate::extract::Id;
+use crate::session::CurrentUser;
+
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::layout::page;
-use crate::usecases::room::{self, Aftercare};
 
 fn dates(from: jiff::civil::Date, until: jiff::civil::Date) -> String {
     let day = |d: jiff::civil::Date| d.strftime("%a %-d %b").to_string();
@@ -44,7 +47,7 @@ pub fn sheet(care: &Aftercare) -> Markup {
                     ". If you cannot reach us and feel unwell, seek urgent medical care." }
             }
             @if let Some(next) = &care.next_session {
-                p.next { "Your next session: " strong { (next.replace('T', " at ").get(..19).unwrap_or(next)) } }
+                p.next { "Your next session: " strong { (next.strftime("%A %-d %B at %H:%M")) } }
             }
         }
     }
@@ -53,10 +56,10 @@ pub fn sheet(care: &Aftercare) -> Markup {
 /// The printable sheet, for staff (print stylesheet: one page).
 pub async fn print(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(chart_id): Path<String>,
-) -> Result<Markup, PageError> {
-    let care = room::aftercare(&state, &user, &chart_id).await?;
+    user: CurrentUser,
+    Id(chart_id): Id<ChartId>,
+) -> PageResult<Markup> {
+    let care = room::aftercare(&state.app, &user.actor, &chart_id).await?;
     Ok(page(
         "Your aftercare",
         Some(&user),
@@ -68,7 +71,7 @@ pub async fn print(
 }
 
 /// What the client's private link opens: read-only, no sign-in, audited.
-pub async fn by_link(State(state): State<AppState>, Path(token): Path<String>) -> Result<Markup, PageError> {
-    let care = room::aftercare_by_link(&state, &token).await?;
+pub async fn by_link(State(state): State<AppState>, Path(token): Path<String>) -> PageResult<Markup> {
+    let care = room::aftercare_by_link(&state.app, &token).await?;
     Ok(page("Your aftercare", None, sheet(&care)))
 }

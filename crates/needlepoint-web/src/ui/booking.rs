@@ -2,63 +2,54 @@
 //! (check-in, moving, cancelling, no-show).
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::DateTime;
 use maud::{Markup, html};
-use needlepoint_domain::checkin::ChangesSinceLastVisit;
-use needlepoint_store::{Appointment, AppointmentStatus};
-use serde::Deserialize;
-
-use crate::api::booking::clinic_today;
-use crate::auth::CurrentUser;
-use crate::auth::access::Staff;
-use crate::error::{AppError, PageError};
-use crate::state::AppState;
-use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
-use crate::ui::layout::page;
-use crate::usecases::booking::{
+use needlepoint_app::booking::{
     self, BookingInput, CalendarQuery, ProposalInput, RescheduleInput, StatusInput,
 };
-use crate::usecases::resources;
-use crate::usecases::room::{self, CheckInInput};
+use needlepoint_app::booking::{SeriesProposal, SeriesView};
+use needlepoint_app::room::{self, CheckInInput};
+use needlepoint_app::{AppError, resources};
+use needlepoint_domain::checkin::ChangesSinceLastVisit;
+use needlepoint_store::{Appointment, AppointmentId, AppointmentStatus, ClientId};
+use serde::Deserialize;
 
-fn hhmm(text: &str) -> &str {
-    text.get(11..16).unwrap_or(text)
+use crate::error::WebError;
+use crate::extract::Id;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::ui::PageResult;
+use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
+use crate::ui::layout::page;
+use crate::ui::when;
+
+fn hhmm(time: DateTime) -> String {
+    when::clock(time)
+}
+
+/// As a `datetime-local` input shows it.
+fn local_input(time: DateTime) -> String {
+    time.strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
 fn status_label(status: AppointmentStatus) -> &'static str {
-    match status {
-        AppointmentStatus::Booked => "Booked",
-        AppointmentStatus::CheckedIn => "Checked in",
-        AppointmentStatus::Done => "Done",
-        AppointmentStatus::Cancelled => "Cancelled",
-        AppointmentStatus::NoShow => "No-show",
-    }
+    status.label()
 }
 
 /// The calendar: a day or a week, for one practitioner, one room, or everyone.
 pub async fn calendar(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Query(query): Query<CalendarQuery>,
-) -> Result<Markup, PageError> {
-    let calendar = booking::calendar(&state, &query, clinic_today()).await?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "calendar.read",
-            "ok",
-            None,
-            format!("from={} days={}", calendar.from, calendar.days),
-        ))
-        .await?;
-    let practitioners = resources::practitioners(&state).await?;
-    let rooms = state.store.rooms().await?;
+) -> PageResult<Markup> {
+    let calendar = booking::calendar(&state.app, &user.actor, &query).await?;
+    let practitioners = resources::practitioners(&state.app, &user.actor).await?;
+    let rooms = resources::rooms(&state.app, &user.actor).await?;
+    let today = state.app.today().await?;
     let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    let from: jiff::civil::Date = calendar
-        .from
-        .parse()
-        .map_err(|_| AppError::field("from", "expected a date"))?;
+    let from = calendar.from;
     let shift = |days: i64| {
         from.checked_add(jiff::Span::new().days(days))
             .unwrap_or(from)
@@ -85,18 +76,18 @@ pub async fn calendar(
                 label for="practitioner_id" { "Practitioner" }
                 select #practitioner_id name="practitioner_id" {
                     option value="" { "everyone" }
-                    @for (p, _) in &practitioners { option value=(p.id) selected[selected(&query.practitioner_id, &p.id)] { (p.email) } }
+                    @for (p, _) in &practitioners { option value=(p.id) selected[selected(&query.practitioner_id, p.id.as_str())] { (p.email) } }
                 }
                 label for="room_id" { "Room" }
                 select #room_id name="room_id" {
                     option value="" { "every room" }
-                    @for r in &rooms { option value=(r.id) selected[selected(&query.room_id, &r.id)] { (r.name) } }
+                    @for r in &rooms { option value=(r.id) selected[selected(&query.room_id, r.id.as_str())] { (r.name) } }
                 }
                 button type="submit" { "Show" }
             }
             p.actions {
                 a.button href=(format!("/calendar?from={}{keep}", shift(-step))) { "← Earlier" }
-                a.button href=(format!("/calendar?from={}{keep}", clinic_today())) { "Today" }
+                a.button href=(format!("/calendar?from={today}{keep}")) { "Today" }
                 a.button href=(format!("/calendar?from={}{keep}", shift(step))) { "Later →" }
             }
             @if calendar.entries.is_empty() {
@@ -108,7 +99,7 @@ pub async fn calendar(
                         @for entry in &calendar.entries {
                             @let a = &entry.appointment;
                             tr {
-                                td { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.get(..10).unwrap_or("")) " " (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) } }
+                                td { a href=(format!("/appointments/{}", a.id)) { (when::day(a.starts_at.date())) " " (hhmm(a.starts_at)) "–" (hhmm(a.ends_at)) } }
                                 td { (entry.client_name) }
                                 td { (practitioners.iter().find(|(p, _)| p.id == a.practitioner_id).map_or("?", |(p, _)| p.email.as_str())) }
                                 td { (rooms.iter().find(|r| r.id == a.room_id).map_or("?", |r| r.name.as_str())) }
@@ -135,29 +126,23 @@ pub struct BookQuery {
 /// dropped on its own.
 pub async fn book_page(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(client_id): Path<String>,
+    user: CurrentUser,
+    Id(client_id): Id<ClientId>,
     Query(query): Query<BookQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     render_book(&state, &user, &client_id, &query, None).await
 }
 
 async fn render_book(
     state: &AppState,
     user: &CurrentUser,
-    client_id: &str,
+    client_id: &ClientId,
     query: &BookQuery,
     error: Option<&AppError>,
-) -> Result<Markup, PageError> {
-    let client = state.store.client(client_id).await?.ok_or(AppError::NotFound)?;
-    let series = booking::series(state, client_id).await?;
-    state
-        .audit
-        .record_read(user.audit_entry("series.read", "ok", Some(client_id), ""))
-        .await?;
-    let practitioners = resources::practitioners(state).await?;
-    let rooms = state.store.rooms().await?;
-    let devices = state.store.devices().await?;
+) -> PageResult<Markup> {
+    let (ctx, actor) = (&state.app, &user.actor);
+    let client = ctx.store.client(client_id).await?.ok_or(AppError::NotFound)?;
+    let series = booking::series(ctx, actor, client_id).await?;
     let chosen = query.practitioner_id.is_some() && query.room_id.is_some() && query.device_id.is_some();
     let proposal = if chosen {
         let input = ProposalInput {
@@ -168,70 +153,21 @@ async fn render_book(
             from: query.from.clone(),
             preferred_time: query.preferred_time.clone(),
         };
-        Some(booking::propose_series(state, client_id, &input, clinic_today()).await)
+        Some(booking::propose_series(ctx, actor, client_id, &input).await)
     } else {
         None
     };
-    let pick = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
+    let name = client.fields.full_name();
+    let propose = propose_form(state, user, client_id, query).await?;
     Ok(page(
         &format!("Book sessions for {name}"),
         Some(user),
         html! {
             (error_summary(error))
-            section.card aria-labelledby="series-h" {
-                h2 #series-h { "The series" }
-                p { (series.planned_sessions) " sessions planned: " (series.done.len()) " done, " (series.booked.len()) " booked, "
-                    (series.missed.len()) " missed, " strong { (series.missing) " still to book" } "." }
-                @if !series.appointments.is_empty() {
-                    ul.list { @for a in &series.appointments {
-                        li { a href=(format!("/appointments/{}", a.id)) { (a.starts_at.replace('T', " ").get(..16).unwrap_or("")) } " · " (status_label(a.status)) " · " (a.zones.join(", ")) }
-                    } }
-                }
-            }
-            form.card method="get" action=(format!("/clients/{client_id}/book")) {
-                h2 { "Propose the remaining sessions" }
-                div.row {
-                    div { label for="practitioner_id" { "Practitioner" }
-                        select #practitioner_id name="practitioner_id" required {
-                            @for (p, licence) in &practitioners {
-                                option value=(p.id) selected[pick(&query.practitioner_id, &p.id)] {
-                                    (p.email) @if let Some(l) = licence { " (" (l.licence_type) ", up to " (f64::from(l.max_depth_hundredths) / 100.0) " mm)" } @else { " (no licence on record)" }
-                                }
-                            }
-                        } }
-                    div { label for="room_id" { "Room" }
-                        select #room_id name="room_id" required { @for r in &rooms { option value=(r.id) selected[pick(&query.room_id, &r.id)] { (r.name) } } } }
-                    div { label for="device_id" { "Device" }
-                        select #device_id name="device_id" required { @for d in &devices { option value=(d.id) selected[pick(&query.device_id, &d.id)] { (d.name) " · " (d.serial) } } } }
-                    div { label for="from" { "From" } input #from type="date" name="from" value=(query.from.clone().unwrap_or_else(|| clinic_today().to_string())); }
-                    div { label for="preferred_time" { "Preferred time" } input #preferred_time type="time" name="preferred_time" value=(query.preferred_time.clone().unwrap_or_else(|| "10:00".into())); }
-                }
-                button.primary type="submit" { "Propose" }
-            }
+            (series_card(state, &series))
+            (propose)
             @match &proposal {
-                Some(Ok(found)) => {
-                    section aria-labelledby="proposals-h" {
-                        h2 #proposals-h { "Proposals (" (found.minutes) " minutes each)" }
-                        @if found.proposals.is_empty() { p { "Every session of the series is booked." } }
-                        @for p in &found.proposals {
-                            form.card.inline method="post" action="/appointments" {
-                                (csrf_field(user))
-                                input type="hidden" name="client_id" value=(client_id);
-                                input type="hidden" name="intake_id" value=(found.intake_id);
-                                input type="hidden" name="practitioner_id" value=(query.practitioner_id.clone().unwrap_or_default());
-                                input type="hidden" name="room_id" value=(query.room_id.clone().unwrap_or_default());
-                                input type="hidden" name="device_id" value=(query.device_id.clone().unwrap_or_default());
-                                @for z in &p.zones { input type="hidden" name="zones" value=(z); }
-                                label for=(format!("start-{}", p.number)) { "Session " (p.number) " (" (p.zones.join(", ")) ")"
-                                    @if let Some(gap) = p.gap_days { ", " (gap) " days after the one before" } }
-                                input id=(format!("start-{}", p.number)) type="datetime-local" name="starts_at" value=(p.starts_at.get(..16).unwrap_or(&p.starts_at));
-                                button.primary type="submit" { "Book" }
-                            }
-                        }
-                        p.hint { "Change a time before booking it to move it; leave a proposal unbooked to drop it." }
-                    }
-                }
+                Some(Ok(found)) => { (proposals(state, user, client_id, query, found)) }
                 Some(Err(e)) => { div.error-summary role="alert" { p { strong { (e) } } } }
                 None => {}
             }
@@ -240,12 +176,103 @@ async fn render_book(
     ))
 }
 
+/// Zone ids as the clinic names them.
+fn zone_labels(state: &AppState, zones: &[String]) -> String {
+    zones
+        .iter()
+        .map(|z| state.app.protocol.zone_label(z))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn series_card(state: &AppState, series: &SeriesView) -> Markup {
+    html! {
+        section.card aria-labelledby="series-h" {
+            h2 #series-h { "The series" }
+            p { (series.planned_sessions) " sessions planned: " (series.done.len()) " done, " (series.booked.len()) " booked, "
+                (series.missed.len()) " missed, " strong { (series.missing) " still to book" } "." }
+            @if !series.appointments.is_empty() {
+                ul.list { @for a in &series.appointments {
+                    li { a href=(format!("/appointments/{}", a.id)) { (when::wall(a.starts_at)) } " · " (status_label(a.status)) " · " (zone_labels(state, &a.zones)) }
+                } }
+            }
+        }
+    }
+}
+
+async fn propose_form(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: &ClientId,
+    query: &BookQuery,
+) -> PageResult<Markup> {
+    let (ctx, actor) = (&state.app, &user.actor);
+    let practitioners = resources::practitioners(ctx, actor).await?;
+    let rooms = resources::rooms(ctx, actor).await?;
+    let devices = resources::devices(ctx, actor).await?;
+    let today = ctx.today().await?;
+    let pick = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
+    Ok(html! {
+        form.card method="get" action=(format!("/clients/{client_id}/book")) {
+            h2 { "Propose the remaining sessions" }
+            div.row {
+                div { label for="practitioner_id" { "Practitioner" }
+                    select #practitioner_id name="practitioner_id" required {
+                        @for (p, licence) in &practitioners {
+                            option value=(p.id) selected[pick(&query.practitioner_id, p.id.as_str())] {
+                                (p.email) @if let Some(l) = licence { " (" (l.licence_type) ", up to " (f64::from(l.max_depth_hundredths) / 100.0) " mm)" } @else { " (no licence on record)" }
+                            }
+                        }
+                    } }
+                div { label for="room_id" { "Room" }
+                    select #room_id name="room_id" required { @for r in &rooms { option value=(r.id) selected[pick(&query.room_id, r.id.as_str())] { (r.name) } } } }
+                div { label for="device_id" { "Device" }
+                    select #device_id name="device_id" required { @for d in &devices { option value=(d.id) selected[pick(&query.device_id, d.id.as_str())] { (d.name) " · " (d.serial) } } } }
+                div { label for="from" { "From" } input #from type="date" name="from" value=(query.from.clone().unwrap_or_else(|| today.to_string())); }
+                div { label for="preferred_time" { "Preferred time" } input #preferred_time type="time" name="preferred_time" value=(query.preferred_time.clone().unwrap_or_else(|| "10:00".into())); }
+            }
+            button.primary type="submit" { "Propose" }
+        }
+    })
+}
+
+fn proposals(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: &ClientId,
+    query: &BookQuery,
+    found: &SeriesProposal,
+) -> Markup {
+    html! {
+        section aria-labelledby="proposals-h" {
+            h2 #proposals-h { "Proposals (" (found.minutes) " minutes each)" }
+            @if found.proposals.is_empty() { p { "Every session of the series is booked." } }
+            @for p in &found.proposals {
+                form.card.inline method="post" action="/appointments" {
+                    (csrf_field(user))
+                    input type="hidden" name="client_id" value=(client_id);
+                    input type="hidden" name="intake_id" value=(found.intake_id);
+                    input type="hidden" name="practitioner_id" value=(query.practitioner_id.clone().unwrap_or_default());
+                    input type="hidden" name="room_id" value=(query.room_id.clone().unwrap_or_default());
+                    input type="hidden" name="device_id" value=(query.device_id.clone().unwrap_or_default());
+                    @for z in &p.zones { input type="hidden" name="zones" value=(z); }
+                    label for=(format!("start-{}", p.number)) { "Session " (p.number) " (" (zone_labels(state, &p.zones)) ")"
+                        @if let Some(gap) = p.gap_days { ", " (gap) " days after the one before" } }
+                    input id=(format!("start-{}", p.number)) type="datetime-local" name="starts_at" value=(local_input(p.starts_at));
+                    button.primary type="submit" { "Book" }
+                }
+            }
+            p.hint { "Change a time before booking it to move it; leave a proposal unbooked to drop it." }
+        }
+    }
+}
+
 /// Books one session (a proposal accepted or moved, or a single booking).
 pub async fn book(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let zones = pairs.all("zones");
@@ -259,8 +286,8 @@ pub async fn book(
         zones: (!zones.is_empty()).then_some(zones),
         early_reason: pairs.text("early_reason"),
     };
-    let client_id = input.client_id.clone().unwrap_or_default();
-    match booking::book(&state, &user, &input).await {
+    let client_id = input.client_id.as_deref().and_then(ClientId::parse);
+    match booking::book(&state.app, &user.actor, &input).await {
         Ok(booked) => Ok(Redirect::to(&format!("/appointments/{}", booked.appointment.id)).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Clash { .. })) => {
             let query = BookQuery {
@@ -274,7 +301,10 @@ pub async fn book(
                     .map(str::to_string),
                 preferred_time: None,
             };
-            let status = error.status();
+            let status = WebError::App(error.clone()).status();
+            let Some(client_id) = client_id else {
+                return Err(error.into());
+            };
             let mut body = render_book(&state, &user, &client_id, &query, Some(&error)).await?;
             if let AppError::Invalid { fields, .. } = &error
                 && fields.contains_key("early_reason")
@@ -310,61 +340,27 @@ fn early_form(user: &CurrentUser, input: &BookingInput, error: &AppError, rest: 
 async fn render_appointment(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &AppointmentId,
     error: Option<&AppError>,
-) -> Result<Markup, PageError> {
-    let a: Appointment = state.store.appointment(id).await?.ok_or(AppError::NotFound)?;
-    state
-        .audit
-        .record_read(user.audit_entry(
-            "appointment.read",
-            "ok",
-            Some(&a.client_id),
-            format!("appointment={id}"),
-        ))
-        .await?;
+) -> PageResult<Markup> {
+    let a = booking::read(&state.app, &user.actor, id).await?;
     let client = state
+        .app
         .store
         .client(&a.client_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let chart = state.store.chart_for_appointment(id).await?;
-    let name = format!("{} {}", client.fields.given_name, client.fields.family_name);
-    let questions: [(&str, &str); 6] = [
-        (
-            "new_medication",
-            "New medicines, supplements or skin products (retinoids, isotretinoin, blood thinners…)",
-        ),
-        (
-            "new_condition",
-            "A new diagnosis or illness, or a flare of a skin condition",
-        ),
-        ("pregnancy", "Pregnant or breastfeeding"),
-        (
-            "sun_or_tanning",
-            "Sunburn, tanning, a sunbed or self-tanner on the area",
-        ),
-        (
-            "other_procedure",
-            "Another procedure on the area (laser, peel, filler, toxin, waxing)",
-        ),
-        (
-            "active_lesion",
-            "A cold sore, spot, cut or infection on the area now",
-        ),
-    ];
+    let chart = state.app.store.chart_for_appointment(id).await?;
+    let name = client.fields.full_name();
     Ok(page(
-        &format!(
-            "{name}, {}",
-            a.starts_at.replace('T', " ").get(..16).unwrap_or("")
-        ),
+        &format!("{name}, {}", when::wall(a.starts_at)),
         Some(user),
         html! {
             (error_summary(error))
             dl.details {
                 dt { "Status" } dd { (status_label(a.status)) @if let Some(r) = &a.status_reason { " (" (r) ")" } }
-                dt { "Time" } dd { (hhmm(&a.starts_at)) "–" (hhmm(&a.ends_at)) }
-                dt { "Zones" } dd { (a.zones.join(", ")) }
+                dt { "Time" } dd { (hhmm(a.starts_at)) "–" (hhmm(a.ends_at)) }
+                dt { "Zones" } dd { (zone_labels(state, &a.zones)) }
                 @if let Some(r) = &a.early_reason { dt { "Booked early because" } dd { (r) } }
                 dt { "Client" } dd { a href=(format!("/clients/{}", client.id)) { (name) } }
             }
@@ -372,49 +368,65 @@ async fn render_appointment(
                 p.actions { a.button.primary href=(format!("/charts/{}", chart.id)) { "Open the chart" } }
             }
             @if a.status == AppointmentStatus::Booked {
-                form.card method="post" action=(format!("/appointments/{id}/check-in")) aria-labelledby="checkin-h" {
-                    h2 #checkin-h { "Check in" }
-                    (csrf_field(user))
-                    input type="hidden" name="version" value=(a.version);
-                    input type="hidden" name="answered" value="1";
-                    fieldset { legend { "Since the last visit, has anything changed? Tick what applies." }
-                        @for (key, label) in questions {
-                            label.choice { input type="checkbox" name=(key) value="true"; " " (label) }
-                        }
-                    }
-                    p.hint { "If anything is ticked, a practitioner takes an updated intake before the session can start." }
-                    button.primary type="submit" { "Check in" }
-                }
-                form.card.inline method="post" action=(format!("/appointments/{id}/reschedule")) {
-                    (csrf_field(user))
-                    input type="hidden" name="version" value=(a.version);
-                    label for="new-start" { "Move to" }
-                    input #new-start type="datetime-local" name="starts_at" value=(a.starts_at.get(..16).unwrap_or(""));
-                    label for="move-reason" { "Reason" } input #move-reason name="reason";
-                    button type="submit" { "Move" }
-                }
-                form.card.inline method="post" action=(format!("/appointments/{id}/cancel")) {
-                    (csrf_field(user))
-                    input type="hidden" name="version" value=(a.version);
-                    label for="cancel-reason" { "Cancellation reason" } input #cancel-reason name="reason" required;
-                    button.secondary type="submit" { "Cancel the appointment" }
-                }
-                form.inline method="post" action=(format!("/appointments/{id}/no-show")) {
-                    (csrf_field(user))
-                    input type="hidden" name="version" value=(a.version);
-                    button.secondary type="submit" { "Mark as no-show" }
-                }
+                (check_in_form(state, user, &a))
+                (change_forms(user, &a))
             }
             p { a href=(format!("/clients/{}/book", client.id)) { "The client's series" } " · " a href="/calendar" { "Calendar" } }
         },
     ))
 }
 
+/// The check-in: the protocol's "anything changed since your last visit?" questions.
+fn check_in_form(state: &AppState, user: &CurrentUser, a: &Appointment) -> Markup {
+    html! {
+        form.card method="post" action=(format!("/appointments/{}/check-in", a.id)) aria-labelledby="checkin-h" {
+            h2 #checkin-h { "Check in" }
+            (csrf_field(user))
+            input type="hidden" name="version" value=(a.version);
+            input type="hidden" name="answered" value="1";
+            fieldset { legend { "Since the last visit, has anything changed? Tick what applies." }
+                @for q in &state.app.protocol.checkin_questions {
+                    label.choice { input type="checkbox" name=(q.id) value="true"; " " (q.wording)
+                        @if let Some(help) = &q.help { " " span.hint { (help) } } }
+                }
+            }
+            p.hint { "If anything is ticked, a practitioner takes an updated intake before the session can start." }
+            button.primary type="submit" { "Check in" }
+        }
+    }
+}
+
+/// Moving, cancelling, or marking a no-show.
+fn change_forms(user: &CurrentUser, a: &Appointment) -> Markup {
+    let id = &a.id;
+    html! {
+        form.card.inline method="post" action=(format!("/appointments/{id}/reschedule")) {
+            (csrf_field(user))
+            input type="hidden" name="version" value=(a.version);
+            label for="new-start" { "Move to" }
+            input #new-start type="datetime-local" name="starts_at" value=(local_input(a.starts_at));
+            label for="move-reason" { "Reason" } input #move-reason name="reason";
+            button type="submit" { "Move" }
+        }
+        form.card.inline method="post" action=(format!("/appointments/{id}/cancel")) {
+            (csrf_field(user))
+            input type="hidden" name="version" value=(a.version);
+            label for="cancel-reason" { "Cancellation reason" } input #cancel-reason name="reason" required;
+            button.secondary type="submit" { "Cancel the appointment" }
+        }
+        form.inline method="post" action=(format!("/appointments/{id}/no-show")) {
+            (csrf_field(user))
+            input type="hidden" name="version" value=(a.version);
+            button.secondary type="submit" { "Mark as no-show" }
+        }
+    }
+}
+
 pub async fn appointment(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
+) -> PageResult<Markup> {
     render_appointment(&state, &user, &id, None).await
 }
 
@@ -423,9 +435,9 @@ pub async fn appointment(
 async fn after_change(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &AppointmentId,
     result: Result<(), AppError>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/appointments/{id}")).into_response()),
         Err(
@@ -434,7 +446,7 @@ async fn after_change(
             | AppError::Conflict { .. }
             | AppError::Frozen { .. }),
         ) => Ok((
-            error.status(),
+            WebError::App(error.clone()).status(),
             render_appointment(state, user, id, Some(&error)).await?,
         )
             .into_response()),
@@ -448,27 +460,21 @@ fn version(pairs: &Pairs) -> Option<i64> {
 
 pub async fn check_in(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    let ticked = |key: &str| pairs.get(key) == Some("true");
-    let changes = pairs.get("answered").map(|_| ChangesSinceLastVisit {
-        new_medication: ticked("new_medication"),
-        new_condition: ticked("new_condition"),
-        pregnancy: ticked("pregnancy"),
-        sun_or_tanning: ticked("sun_or_tanning"),
-        other_procedure: ticked("other_procedure"),
-        active_lesion: ticked("active_lesion"),
-    });
+    let changes = pairs
+        .get("answered")
+        .map(|_| ChangesSinceLastVisit::from_answers(|field| pairs.get(field) == Some("true")));
     let input = CheckInInput {
         version: version(&pairs),
         changes,
         intake: None,
     };
-    match room::check_in(&state, &user, &id, &input).await {
+    match room::check_in(&state.app, &user.actor, &id, &input).await {
         Ok(done) => {
             let next = if user.role().is_clinical() {
                 format!("/charts/{}", done.chart_id)
@@ -483,36 +489,36 @@ pub async fn check_in(
 
 pub async fn cancel(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     status_change(state, user, id, pairs, AppointmentStatus::Cancelled).await
 }
 
 pub async fn no_show(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     status_change(state, user, id, pairs, AppointmentStatus::NoShow).await
 }
 
 async fn status_change(
     state: AppState,
     user: CurrentUser,
-    id: String,
+    id: AppointmentId,
     pairs: Vec<(String, String)>,
     status: AppointmentStatus,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = StatusInput {
         version: version(&pairs),
         reason: pairs.text("reason"),
     };
-    let result = booking::set_status(&state, &user, &id, status, &input)
+    let result = booking::set_status(&state.app, &user.actor, &id, status, &input)
         .await
         .map(|_| ());
     after_change(&state, &user, &id, result).await
@@ -520,10 +526,10 @@ async fn status_change(
 
 pub async fn reschedule(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<AppointmentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = RescheduleInput {
@@ -532,6 +538,8 @@ pub async fn reschedule(
         reason: pairs.text("reason"),
         early_reason: pairs.text("early_reason"),
     };
-    let result = booking::reschedule(&state, &user, &id, &input).await.map(|_| ());
+    let result = booking::reschedule(&state.app, &user.actor, &id, &input)
+        .await
+        .map(|_| ());
     after_change(&state, &user, &id, result).await
 }

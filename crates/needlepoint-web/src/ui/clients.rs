@@ -1,22 +1,29 @@
 //! Client pages: search, create, view, edit, archive.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::tz::TimeZone;
 use maud::{Markup, html};
-use needlepoint_store::{Client, ConsentKind};
+use needlepoint_app::room::HistoryEntry;
+use needlepoint_app::{consents, intakes, room};
+use needlepoint_store::{Client, ClientId, Consent, ConsentKind, IntakeRecord};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Staff;
-use crate::error::{AppError, PageError};
+use crate::error::WebError;
+use crate::extract::Id;
+
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
-use crate::usecases::clients::{self, ClientInput};
+use crate::ui::when;
+use needlepoint_app::AppError;
+use needlepoint_app::clients::{self, ClientInput};
 
-pub async fn home(_staff: Staff) -> Redirect {
+pub async fn home(_user: CurrentUser) -> Redirect {
     Redirect::to("/clients")
 }
 
@@ -27,11 +34,11 @@ pub struct SearchQuery {
 
 pub async fn list(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Query(query): Query<SearchQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     let text = query.q.unwrap_or_default();
-    let found = clients::search(&state, &user, &text, false).await?;
+    let found = clients::search(&state.app, &user.actor, &text, false).await?;
     Ok(page(
         "Clients",
         Some(&user),
@@ -108,7 +115,7 @@ fn input_from(pairs: &Pairs) -> ClientInput {
     }
 }
 
-pub async fn new_form(Staff(user): Staff) -> Result<Markup, PageError> {
+pub async fn new_form(user: CurrentUser) -> PageResult<Markup> {
     Ok(page(
         "New client",
         Some(&user),
@@ -118,13 +125,13 @@ pub async fn new_form(Staff(user): Staff) -> Result<Markup, PageError> {
 
 pub async fn create(
     State(state): State<AppState>,
-    Staff(user): Staff,
+    user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
-    match clients::create(&state, &user, &input).await {
+    match clients::create(&state.app, &user.actor, &input).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
         Err(error @ AppError::Invalid { .. }) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -152,23 +159,23 @@ fn details(client: &Client) -> Markup {
 
 pub async fn show(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let client = clients::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
+) -> PageResult<Markup> {
+    let client = clients::read(&state.app, &user.actor, &id).await?;
     let clinical = user.role().is_clinical();
-    let (intakes, consents, history) = if clinical {
-        (
-            crate::usecases::intakes::list(&state, &user, &id).await?,
-            crate::usecases::consents::list(&state, &user, &id).await?,
-            crate::usecases::room::history(&state, &user, &id).await?,
-        )
+    let records = if clinical {
+        Some(ClinicalRecords {
+            intakes: intakes::list(&state.app, &user.actor, &id).await?,
+            consents: consents::list(&state.app, &user.actor, &id).await?,
+            history: room::history(&state.app, &user.actor, &id).await?,
+            zone: state.app.time_zone().await?,
+        })
     } else {
-        (Vec::new(), Vec::new(), Vec::new())
+        None
     };
-    let title = format!("{} {}", client.fields.given_name, client.fields.family_name);
     Ok(page(
-        &title,
+        &client.fields.full_name(),
         Some(&user),
         html! {
             (details(&client))
@@ -177,57 +184,10 @@ pub async fn show(
                 @if clinical && !client.archived { a.button.primary href=(format!("/clients/{id}/intakes/new")) { "New intake" } }
                 @if !client.archived { a.button href=(format!("/clients/{id}/book")) { "Book sessions" } }
             }
-            @if clinical {
-                section aria-labelledby="history-h" {
-                    h2 #history-h { "Treatment history" }
-                    @if history.is_empty() { p { "No session charted yet." } }
-                    ul.list {
-                        @for h in &history {
-                            li {
-                                a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.replace('T', " ").get(..16).unwrap_or("")) }
-                                " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (zone) " " (depth) " mm" }
-                                " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
-                                @if h.amended { " · amended" }
-                            }
-                        }
-                    }
-                }
-                section aria-labelledby="intakes-h" {
-                    h2 #intakes-h { "Intakes and plans" }
-                    @if intakes.is_empty() { p { "No intake yet." } }
-                    ul.list {
-                        @for i in &intakes {
-                            li { a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) } " · " (i.created_at.get(..10).unwrap_or(&i.created_at)) " · " span.decision { (i.decision.replace('_', " ")) } }
-                        }
-                    }
-                }
-                section aria-labelledby="consent-h" {
-                    h2 #consent-h { "Consent" }
-                    @if consents.is_empty() { p { "No consent on file." } }
-                    ul.list {
-                        @for c in &consents {
-                            li {
-                                (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
-                                " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (c.signed_at.get(..10).unwrap_or(&c.signed_at))
-                                @if !c.scopes.is_empty() { " · " (c.scopes.join(", ")) }
-                                @if let Some(at) = &c.withdrawn_at {
-                                    " · " strong { "withdrawn " (at.get(..10).unwrap_or(at)) }
-                                } @else {
-                                    form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
-                                        (csrf_field(&user))
-                                        label for=(format!("reason-{}", c.id)) { "Reason" }
-                                        input id=(format!("reason-{}", c.id)) name="reason" required;
-                                        button.secondary type="submit" { "Withdraw" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    div.actions {
-                        a.button href=(format!("/clients/{id}/consents/new?kind=treatment")) { "Sign treatment consent" }
-                        a.button href=(format!("/clients/{id}/consents/new?kind=photo")) { "Sign photo consent" }
-                    }
-                }
+            @if let Some(records) = &records {
+                (history_section(&state, records))
+                (intakes_section(records))
+                (consents_section(&user, &id, records))
             }
             @if !client.archived {
                 form.inline method="post" action=(format!("/clients/{id}/archive")) {
@@ -240,17 +200,96 @@ pub async fn show(
     ))
 }
 
+/// What a clinician sees beyond the contact details.
+struct ClinicalRecords {
+    intakes: Vec<IntakeRecord>,
+    consents: Vec<Consent>,
+    history: Vec<HistoryEntry>,
+    zone: TimeZone,
+}
+
+fn history_section(state: &AppState, records: &ClinicalRecords) -> Markup {
+    let label = |zone: &str| state.app.protocol.zone_label(zone);
+    html! {
+        section aria-labelledby="history-h" {
+            h2 #history-h { "Treatment history" }
+            @if records.history.is_empty() { p { "No session charted yet." } }
+            ul.list {
+                @for h in &records.history {
+                    li {
+                        a href=(format!("/charts/{}", h.chart_id)) { (h.starts_at.map(when::wall).unwrap_or_else(|| "Session".into())) }
+                        " · " @for (i, (zone, depth)) in h.treated.iter().enumerate() { @if i > 0 { ", " } (label(zone)) " " (depth) " mm" }
+                        " · " @if h.signed_at.is_some() { "signed" } @else { "open" }
+                        @if h.amended { " · amended" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn intakes_section(records: &ClinicalRecords) -> Markup {
+    html! {
+        section aria-labelledby="intakes-h" {
+            h2 #intakes-h { "Intakes and plans" }
+            @if records.intakes.is_empty() { p { "No intake yet." } }
+            ul.list {
+                @for i in &records.intakes {
+                    li {
+                        a href=(format!("/intakes/{}", i.id)) { "Intake " (i.number) }
+                        " · " (when::day(records.zone.to_datetime(i.created_at).date()))
+                        " · " span.decision { (i.decision.label()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn consents_section(user: &CurrentUser, id: &ClientId, records: &ClinicalRecords) -> Markup {
+    let day = |at: jiff::Timestamp| when::day(records.zone.to_datetime(at).date());
+    html! {
+        section aria-labelledby="consent-h" {
+            h2 #consent-h { "Consent" }
+            @if records.consents.is_empty() { p { "No consent on file." } }
+            ul.list {
+                @for c in &records.consents {
+                    li {
+                        (if c.kind == ConsentKind::Treatment { "Treatment" } else { "Photographs" })
+                        " (text version " (c.template_version) "), signed by " (c.signer_name) " on " (day(c.signed_at))
+                        @if !c.scopes.is_empty() { " · " (c.scopes.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")) }
+                        @if let Some(at) = c.withdrawn_at {
+                            " · " strong { "withdrawn " (day(at)) }
+                        } @else {
+                            form.inline method="post" action=(format!("/consents/{}/withdraw", c.id)) {
+                                (csrf_field(user))
+                                label for=(format!("reason-{}", c.id)) { "Reason" }
+                                input id=(format!("reason-{}", c.id)) name="reason" required;
+                                button.secondary type="submit" { "Withdraw" }
+                            }
+                        }
+                    }
+                }
+            }
+            div.actions {
+                a.button href=(format!("/clients/{id}/consents/new?kind=treatment")) { "Sign treatment consent" }
+                a.button href=(format!("/clients/{id}/consents/new?kind=photo")) { "Sign photo consent" }
+            }
+        }
+    }
+}
+
 pub async fn edit_form(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let client = clients::read(&state, &user, &id).await?;
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
+) -> PageResult<Markup> {
+    let client = clients::read(&state.app, &user.actor, &id).await?;
     let f = &client.fields;
     let input = ClientInput {
         given_name: Some(f.given_name.clone()),
         family_name: Some(f.family_name.clone()),
-        birth_date: Some(f.birth_date.clone()),
+        birth_date: Some(f.birth_date.to_string()),
         email: f.email.clone(),
         phone: f.phone.clone(),
     };
@@ -269,18 +308,18 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = input_from(&pairs);
     let version = pairs.get("version").and_then(|v| v.parse().ok());
-    match clients::update(&state, &user, &id, version, &input).await {
+    match clients::update(&state.app, &user.actor, &id, version, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}")).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok((
-            error.status(),
+            WebError::App(error.clone()).status(),
             page(
                 "Edit client",
                 Some(&user),
@@ -300,16 +339,16 @@ pub async fn update(
 
 pub async fn archive(
     State(state): State<AppState>,
-    Staff(user): Staff,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let version = pairs
         .get("version")
         .and_then(|v| v.parse().ok())
-        .ok_or(AppError::field("version", "required"))?;
-    clients::archive(&state, &user, &id, version).await?;
+        .ok_or_else(|| AppError::field("version", "required"))?;
+    clients::archive(&state.app, &user.actor, &id, version).await?;
     Ok(Redirect::to(&format!("/clients/{id}")).into_response())
 }

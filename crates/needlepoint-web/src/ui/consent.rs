@@ -1,20 +1,21 @@
 //! Consent on the tablet: the exact text, the typed name, an optional drawn signature.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use needlepoint_store::{ConsentKind, PHOTO_SCOPES};
+use needlepoint_app::AppError;
+use needlepoint_app::consents::{self, SignInput};
+use needlepoint_store::{ClientId, ConsentId, ConsentKind, PhotoScope};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
-use crate::auth::access::Clinical;
-use crate::error::{AppError, PageError};
+use crate::extract::Id;
+use crate::session::CurrentUser;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, csrf_field, error_summary, field_error};
 use crate::ui::layout::page;
-use crate::usecases::consents::{self, SignInput};
 
 #[derive(Deserialize)]
 pub struct KindQuery {
@@ -24,17 +25,22 @@ pub struct KindQuery {
 async fn render(
     state: &AppState,
     user: &CurrentUser,
-    client_id: &str,
+    client_id: &ClientId,
     kind: ConsentKind,
     error: Option<&AppError>,
-) -> Result<Markup, PageError> {
-    let client = state.store.client(client_id).await?.ok_or(AppError::NotFound)?;
-    let template = consents::current_template(state, kind).await?;
+) -> PageResult<Markup> {
+    let client = state
+        .app
+        .store
+        .client(client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let template = consents::current_template(&state.app, &user.actor, kind).await?;
     Ok(page(
         &template.title,
         Some(user),
         html! {
-            p { "For " (client.fields.given_name) " " (client.fields.family_name) ", born " (client.fields.birth_date) ". Text version " (template.version) "." }
+            p { "For " (client.fields.full_name()) ", born " (client.fields.birth_date) ". Text version " (template.version) "." }
             (error_summary(error))
             div.consent-text tabindex="0" aria-label="Consent text" { @for para in template.body.split("\n\n") { p { (para) } } }
             form.card method="post" action=(format!("/clients/{client_id}/consents")) {
@@ -43,7 +49,7 @@ async fn render(
                 input type="hidden" name="template_id" value=(template.id);
                 @if kind == ConsentKind::Photo {
                     fieldset { legend { "I agree to these uses" }
-                        @for scope in PHOTO_SCOPES { label.choice { input type="checkbox" name="scopes" value=(scope); " " (scope.replace('_', " ")) } }
+                        @for scope in PhotoScope::ALL { label.choice { input type="checkbox" name="scopes" value=(scope.name()); " " (scope.label()) } }
                         (field_error(error, "scopes")) }
                 }
                 label for="signer_name" { "Client: type your full name to sign" }
@@ -55,7 +61,7 @@ async fn render(
                     input type="hidden" name="signature_path" value="";
                     button.secondary.clear-signature type="button" { "Clear" }
                 }
-                p { "Witnessed by " (user.user.email) "." }
+                p { "Witnessed by " (user.user().email) "." }
                 button.primary type="submit" { "Sign" }
             }
         },
@@ -69,19 +75,19 @@ fn kind_of(name: Option<&str>) -> Result<ConsentKind, AppError> {
 
 pub async fn form(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Query(q): Query<KindQuery>,
-) -> Result<Markup, PageError> {
+) -> PageResult<Markup> {
     render(&state, &user, &id, kind_of(q.kind.as_deref())?, None).await
 }
 
 pub async fn submit(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
     let input = SignInput {
@@ -91,7 +97,7 @@ pub async fn submit(
         scopes: pairs.all("scopes"),
         signature_path: pairs.text("signature_path"),
     };
-    match consents::sign(&state, &user, &id, &input).await {
+    match consents::sign(&state.app, &user.actor, &id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}#consent-h")).into_response()),
         Err(error @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let kind = kind_of(input.kind.as_deref())?;
@@ -107,12 +113,13 @@ pub async fn submit(
 
 pub async fn withdraw(
     State(state): State<AppState>,
-    Clinical(user): Clinical,
-    Path(id): Path<String>,
+    user: CurrentUser,
+    Id(id): Id<ConsentId>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let pairs = Pairs(pairs);
     pairs.check_csrf(&user)?;
-    let consent = consents::withdraw(&state, &user, &id, &pairs.text("reason").unwrap_or_default()).await?;
+    let reason = pairs.text("reason").unwrap_or_default();
+    let consent = consents::withdraw(&state.app, &user.actor, &id, &reason).await?;
     Ok(Redirect::to(&format!("/clients/{}#consent-h", consent.client_id)).into_response())
 }

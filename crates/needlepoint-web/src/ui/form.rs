@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
-use crate::auth::CurrentUser;
-use crate::auth::csrf::tokens_match;
-use crate::error::AppError;
+use needlepoint_app::AppError;
+use needlepoint_app::accounts::secrets_match;
+
+use crate::error::WebError;
+use crate::session::CurrentUser;
 
 /// A submitted form as name/value pairs (checkboxes repeat their name).
 pub struct Pairs(pub Vec<(String, String)>);
@@ -32,20 +34,26 @@ impl Pairs {
     }
 
     /// Fails unless the form carries this session's CSRF token.
-    pub fn check_csrf(&self, user: &CurrentUser) -> Result<(), AppError> {
+    pub fn check_csrf(&self, user: &CurrentUser) -> Result<(), WebError> {
         match self.get("csrf") {
-            Some(token) if tokens_match(token, &user.csrf_token) => Ok(()),
-            _ => Err(AppError::Csrf),
+            Some(token) if secrets_match(token, &user.session.csrf_token) => Ok(()),
+            _ => Err(WebError::Csrf),
         }
     }
 }
 
 pub fn csrf_field(user: &CurrentUser) -> Markup {
-    html! { input type="hidden" name="csrf" value=(user.csrf_token); }
+    html! { input type="hidden" name="csrf" value=(user.session.csrf_token); }
 }
 
 /// The problems of a failed submission, as a list at the top of the form.
 pub fn error_summary(error: Option<&AppError>) -> Markup {
+    error_summary_named(error, str::to_string)
+}
+
+/// The error summary with each field named as the form names it (a question's label, say)
+/// rather than by its key.
+pub fn error_summary_named(error: Option<&AppError>, name: impl Fn(&str) -> String) -> Markup {
     let Some(error) = error else {
         return html! {};
     };
@@ -57,7 +65,7 @@ pub fn error_summary(error: Option<&AppError>) -> Markup {
         div.error-summary role="alert" tabindex="-1" {
             p { strong { (error) } }
             @if !fields.is_empty() {
-                ul { @for (field, problem) in &fields { li { code { (field) } ": " (problem) } } }
+                ul { @for (field, problem) in &fields { li { strong { (name(field)) } ": " (problem) } } }
             }
         }
     }

@@ -1,12 +1,9 @@
-//! The page shell, error pages and the fallback.
+//! The page shell.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 use needlepoint_store::Role;
 
-use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::session::CurrentUser;
 use crate::ui::form::csrf_field;
 
 pub fn page(title: &str, user: Option<&CurrentUser>, content: Markup) -> Markup {
@@ -37,7 +34,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, content: Markup) -> Markup 
                         }
                         form.logout method="post" action="/logout" {
                             (csrf_field(user))
-                            span.who { (user.user.email) " · " (user.role().label()) }
+                            span.who { (user.user().email) " · " (user.role().label()) }
                             button.link type="submit" { "Sign out" }
                         }
                     }
@@ -47,28 +44,4 @@ pub fn page(title: &str, user: Option<&CurrentUser>, content: Markup) -> Markup 
             }
         }
     }
-}
-
-pub fn error_page(error: &AppError) -> Markup {
-    let title = match error {
-        AppError::NotFound => "Not found",
-        AppError::Forbidden => "Not allowed",
-        AppError::Conflict { .. } => "Changed by someone else",
-        AppError::Invalid { .. } => "Please check the form",
-        AppError::Csrf => "Form expired",
-        AppError::Throttled { .. } => "Too many attempts",
-        _ => "Something went wrong",
-    };
-    page(
-        title,
-        None,
-        html! {
-            (crate::ui::form::error_summary(Some(error)))
-            p { a href="/" { "Back to the start" } }
-        },
-    )
-}
-
-pub async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, error_page(&AppError::NotFound)).into_response()
 }

@@ -4,15 +4,17 @@ use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use needlepoint_app::AppError;
+use needlepoint_app::accounts::sessions;
 use serde::Deserialize;
 
-use crate::api::session::authenticate;
-use crate::auth::{CurrentUser, session};
-use crate::error::{AppError, PageError};
+use crate::error::WebError;
+use crate::session::{self, CurrentUser};
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{Pairs, error_summary};
 use crate::ui::layout::page;
 
@@ -48,14 +50,14 @@ pub async fn submit(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    match authenticate(&state, &form.email, &form.password, &peer.ip().to_string()).await {
-        Ok(user) => match session::start(&state, &user).await {
+    match sessions::sign_in(&state.app, &form.email, &form.password, &peer.ip().to_string()).await {
+        Ok(signed_in) => match session::started(&state, &signed_in.token) {
             Ok(cookie) => {
                 let mut headers = HeaderMap::new();
-                session::set_cookie(&mut headers, cookie);
+                headers.append(header::SET_COOKIE, cookie);
                 (headers, Redirect::to("/clients")).into_response()
             }
-            Err(error) => PageError(error).into_response(),
+            Err(error) => error.into_response(),
         },
         Err(AppError::Unauthenticated) => {
             let error = AppError::Invalid {
@@ -64,7 +66,10 @@ pub async fn submit(
             };
             (StatusCode::UNAUTHORIZED, login_form(Some(&error), &form.email)).into_response()
         }
-        Err(error) => (error.status(), login_form(Some(&error), &form.email)).into_response(),
+        Err(error) => {
+            let status = WebError::App(error.clone()).status();
+            (status, login_form(Some(&error), &form.email)).into_response()
+        }
     }
 }
 
@@ -72,14 +77,10 @@ pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     Pairs(pairs).check_csrf(&user)?;
-    session::end(&state, &user.token_hash).await?;
-    state
-        .audit
-        .record(user.audit_entry("logout", "ok", None, ""))
-        .await?;
+    sessions::sign_out(&state.app, &user.session).await?;
     let mut headers = HeaderMap::new();
-    session::set_cookie(&mut headers, session::clearing_cookie(&state)?);
+    headers.append(header::SET_COOKIE, session::clearing(&state)?);
     Ok((headers, Redirect::to("/login")).into_response())
 }

@@ -1,5 +1,5 @@
 //! Server-rendered pages (maud). They work without JavaScript; `app.js` only adds the zone map's
-//! clicks and the drawn signature.
+//! clicks, the drawn signature, the chart's autosave and the dwell timer.
 
 pub mod admin;
 pub mod aftercare;
@@ -7,6 +7,7 @@ pub mod booking;
 pub mod clients;
 pub mod clinic;
 pub mod consent;
+pub mod errors;
 pub mod form;
 pub mod intake;
 pub mod layout;
@@ -14,4 +15,8 @@ pub mod login;
 pub mod plan_view;
 pub mod room;
 pub mod setup;
+pub mod when;
 pub mod zonemap;
+
+/// A page handler's answer: the page, or an error the middleware renders as a page.
+pub type PageResult<T> = Result<T, crate::error::WebError>;

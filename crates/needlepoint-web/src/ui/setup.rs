@@ -2,19 +2,18 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use needlepoint_app::AppError;
+use needlepoint_app::accounts::setup;
 use serde::Deserialize;
 
-use crate::auth::session::{self, now_unix, token_hash};
-use crate::error::{AppError, PageError};
+use crate::session;
 use crate::state::AppState;
+use crate::ui::PageResult;
 use crate::ui::form::{error_summary, field_error};
 use crate::ui::layout::page;
-
-/// A set-up link stays valid for a day.
-pub const SETUP_LINK_SECONDS: i64 = 24 * 60 * 60;
 
 fn form(token: &str, error: Option<&AppError>) -> Markup {
     page(
@@ -36,17 +35,12 @@ fn form(token: &str, error: Option<&AppError>) -> Markup {
     )
 }
 
-pub async fn page_handler(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Markup, PageError> {
-    if state.store.count_users().await? > 0 {
+pub async fn form_page(State(state): State<AppState>, Path(token): Path<String>) -> PageResult<Markup> {
+    if !setup::open(&state.app).await? {
         return Err(AppError::NotFound.into());
     }
     Ok(form(&token, None))
 }
-
-pub use page_handler as page_fn;
 
 #[derive(Deserialize)]
 pub struct SetupForm {
@@ -58,40 +52,17 @@ pub async fn submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Form(input): Form<SetupForm>,
-) -> Response {
-    let result = async {
-        if state.store.count_users().await? > 0 {
-            return Err(AppError::NotFound);
-        }
-        // Validate before spending the one-time token.
-        if input.password.chars().count() < crate::auth::password::MIN_PASSWORD_LENGTH {
-            return Err(AppError::field("password", "at least 12 characters"));
-        }
-        if !state
-            .store
-            .consume_setup_token(&token_hash(&token), now_unix(), SETUP_LINK_SECONDS)
-            .await?
-        {
-            return Err(AppError::NotFound);
-        }
-        let user = crate::usecases::users::create(
-            state.store.as_ref(),
-            None,
-            &input.email,
-            "owner",
-            &input.password,
-        )
-        .await?;
-        session::start(&state, &user).await
-    }
-    .await;
-    match result {
-        Ok(cookie) => {
+) -> PageResult<Response> {
+    match setup::complete(&state.app, &token, &input.email, &input.password).await {
+        Ok(signed_in) => {
             let mut headers = HeaderMap::new();
-            session::set_cookie(&mut headers, cookie);
-            (headers, Redirect::to("/clients")).into_response()
+            headers.append(header::SET_COOKIE, session::started(&state, &signed_in.token)?);
+            Ok((headers, Redirect::to("/clients")).into_response())
         }
-        Err(AppError::NotFound) => PageError(AppError::NotFound).into_response(),
-        Err(error) => (StatusCode::UNPROCESSABLE_ENTITY, form(&token, Some(&error))).into_response(),
+        Err(AppError::NotFound) => Err(AppError::NotFound.into()),
+        Err(error @ AppError::Invalid { .. }) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form(&token, Some(&error))).into_response())
+        }
+        Err(error) => Err(error.into()),
     }
 }

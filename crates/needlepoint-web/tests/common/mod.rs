@@ -6,6 +6,8 @@ pub mod clinic;
 
 use std::sync::Arc;
 
+use needlepoint_app::accounts::users::{self, NewAccount};
+use needlepoint_app::{Actor, ClinicConfig, Context, ManualClock};
 use needlepoint_domain::protocol::Protocol;
 use needlepoint_store::Store;
 use needlepoint_store_conformance::{TestStore, fresh_from_env};
@@ -20,33 +22,51 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The database beneath, for tests that look at or tamper with what is stored.
     pub db: TestStore,
+    /// The server's "now": tests move it instead of sleeping.
+    pub clock: Arc<ManualClock>,
 }
+
+/// The moment every test server starts at: a Tuesday morning in the clinic (UTC).
+pub const NOW: &str = "2026-12-01T08:00:00Z";
 
 pub async fn spawn() -> TestApp {
-    spawn_with(WebConfig::default()).await
+    spawn_with(ClinicConfig::default()).await
 }
 
-pub async fn spawn_with(config: WebConfig) -> TestApp {
+pub async fn spawn_with(config: ClinicConfig) -> TestApp {
     let db = fresh_from_env().await.unwrap();
     let store = db.store.clone();
     let protocol = Arc::new(Protocol::embedded().unwrap());
-    let state = AppState::start(store.clone(), protocol, config).await.unwrap();
+    let clock = Arc::new(ManualClock::new(NOW.parse().unwrap()));
+    let config = ClinicConfig {
+        time_zone: Some("UTC".into()),
+        ..config
+    };
+    let ctx = Context::start(store.clone(), protocol, config)
+        .await
+        .unwrap()
+        .with_clock(clock.clone());
     for (email, role) in [
         ("owner@test.clinic", "owner"),
         ("practitioner@test.clinic", "practitioner"),
         ("desk@test.clinic", "front_desk"),
     ] {
-        needlepoint_web::create_user(store.as_ref(), None, email, role, PASSWORD)
-            .await
-            .unwrap();
+        let account = NewAccount {
+            email: email.into(),
+            role: role.into(),
+            password: PASSWORD.into(),
+        };
+        users::create(&ctx, &Actor::Job("test"), &account).await.unwrap();
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let state = AppState::new(ctx, WebConfig::default());
     tokio::spawn(needlepoint_web::serve(listener, state, std::future::pending()));
     TestApp {
         base: format!("http://{address}"),
         store,
         db,
+        clock,
     }
 }
 
