@@ -32,7 +32,9 @@ where
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
-    let mut stdout = std::io::stdout().lock();
+    // Not `stdout().lock()`: the server logs to standard output from its worker threads, and a lock
+    // held for the whole run made the first such line wait for ever (a hung server).
+    let mut stdout = std::io::stdout();
     match commands::dispatch(cli, &mut stdout).and_then(|()| stdout.flush().map_err(CliError::Output)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is_broken_pipe() => ExitCode::from(error.exit_status()),

@@ -298,6 +298,80 @@ fn sigterm_shuts_the_server_down_cleanly() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Issue 12 defect 1 / issue 13 item 1: started as a person or a service manager starts it (the
+/// default log level, output to a file), the server logs from its worker threads while it serves
+/// and stops within seconds of SIGTERM, answering what was in flight. It used to hang: the command
+/// line held the standard output's lock for the whole run, so the first line a worker logged
+/// waited for ever.
+#[cfg(unix)]
+#[test]
+fn started_with_default_logging_it_keeps_answering_and_stops_on_sigterm() {
+    let dir = data_dir("service");
+    let log_path = std::env::temp_dir().join(format!("needlepoint-service-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = needlepoint()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let base = loop {
+        let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains("listening on")) {
+            break line.rsplit(' ').next().unwrap().to_string();
+        }
+        assert!(Instant::now() < deadline, "never listened: {text}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    // Requests that log (a refusal, a page) from worker threads, several at once.
+    let answered: Vec<_> = (0..8)
+        .map(|i| {
+            let (http, base) = (http.clone(), base.clone());
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/api/v1/clients" } else { "/healthz" };
+                http.get(format!("{base}{path}"))
+                    .send()
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    for request in answered {
+        let status = request.join().unwrap();
+        assert!(matches!(status, Ok(200 | 401)), "{status:?}");
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "still running 5 s after SIGTERM; log:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("shutting down"), "{text}");
+    let _ = std::fs::remove_file(&log_path);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn call(request: reqwest::blocking::RequestBuilder) -> serde_json::Value {
     let response = request.send().unwrap();
     let status = response.status();

@@ -73,9 +73,10 @@ impl Requirement {
         }) {
             return Some(format!("{} is requested", zone_label(zone)));
         }
-        concerns.iter().find(|c| self.concerns_any.contains(c)).map(|c| {
-            format!("{} is requested", protocol.concern_label(c))
-        })
+        concerns
+            .iter()
+            .find(|c| self.concerns_any.contains(c))
+            .map(|c| format!("{} is requested", protocol.concern_label(c)))
     }
 }
 
